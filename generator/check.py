@@ -1,0 +1,181 @@
+"""The check pipeline: load -> shape -> resolve -> rules, for the catalog and every project."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import format as fmt
+from .diagnostics import Diagnostic, Pos, UserError, did_you_mean, has_errors
+from .model import Catalog, Project
+from .resolve import GROUPS, Resolved, resolve
+from .rules import check_rules
+from .schema import INVALID, Ctx
+from .yamlload import load_file
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+CATALOG_FILE = "projects/roles.yml"
+_PARENT = re.compile(r"^(.*?)(\.[^.\[\]]+|\[\d+\])$")
+
+
+class UsageError(Exception):
+    """Wrong command-line use: exit code 2."""
+
+
+@dataclass
+class ProjectResult:
+    slug: str
+    file: str
+    resolved: Resolved | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.resolved is not None and not has_errors(self.diagnostics)
+
+
+@dataclass
+class CheckRun:
+    catalog: Catalog | None
+    results: list[ProjectResult]
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # catalog and folder problems
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        out = list(self.diagnostics)
+        for result in self.results:
+            out += result.diagnostics
+        return out
+
+
+def locator(locations: dict[str, Pos], fallback: Pos):
+    def locate(path: str) -> Pos:
+        while path:
+            if path in locations:
+                return locations[path]
+            match = _PARENT.match(path)
+            path = match.group(1) if match else ""
+        return fallback
+
+    return locate
+
+
+def _shape(root_path: Path, display: str, schema) -> tuple[object, Ctx, Pos]:
+    """Load and shape-check one YAML file; raises UserError when nothing usable is left."""
+    root, dup_errors = load_file(root_path, display)
+    ctx = Ctx(diagnostics=list(dup_errors))
+    value = schema.check(root, "", ctx)
+    return value, ctx, root.pos
+
+
+def load_catalog(repo: Path) -> tuple[Catalog | None, list[Diagnostic]]:
+    path = repo / CATALOG_FILE
+    if not path.is_file():
+        return None, [Diagnostic(Pos(CATALOG_FILE, 1, 1), "", "the role catalog is missing; create it (see README)")]
+    try:
+        catalog, ctx, pos = _shape(path, CATALOG_FILE, fmt.CATALOG)
+    except UserError as exc:
+        return None, exc.diagnostics
+    if catalog is INVALID or has_errors(ctx.diagnostics):
+        return None, ctx.diagnostics
+    diagnostics = _check_catalog(catalog, locator(ctx.locations, pos))
+    return (None if has_errors(diagnostics) else catalog), diagnostics
+
+
+def _check_catalog(catalog: Catalog, locate) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    roles = {r.id: r for r in catalog.roles}
+    known = [*roles, *GROUPS]
+
+    def error(path: str, message: str) -> None:
+        out.append(Diagnostic(locate(path), path, message))
+
+    seen: set[str] = set()
+    for i, role in enumerate(catalog.roles):
+        if role.id in seen or role.id in GROUPS:
+            error(f"roles[{i}].id", f"duplicate or reserved role id '{role.id}'")
+        seen.add(role.id)
+    task_ids: set[str] = set()
+    for i, task in enumerate(catalog.tasks):
+        if not task.id:
+            error(f"tasks[{i}]", "a catalog task needs an 'id' so projects can override it")
+        elif task.id in task_ids:
+            error(f"tasks[{i}].id", f"duplicate task id '{task.id}'")
+        task_ids.add(task.id or "")
+        refs = [("responsible", r) for r in task.responsible] + [("accountable", task.accountable)]
+        refs += [("consulted", r) for r in task.consulted] + [("informed", r) for r in task.informed]
+        for key, ref in refs:
+            if ref not in known:
+                error(f"tasks[{i}].{key}", f"unknown role or group '{ref}'{did_you_mean(ref, known)}")
+        acc = roles.get(task.accountable or "")
+        if acc is None or acc.max != 1:
+            error(f"tasks[{i}].accountable", "a catalog task's accountable must be a role with max: 1")
+    for role in catalog.roles:
+        role.from_catalog = True
+    for task in catalog.tasks:
+        task.from_catalog = True
+    return out
+
+
+def project_file(slug: str) -> str:
+    return f"projects/{slug}/project.yml"
+
+
+def check_project(repo: Path, slug: str, catalog: Catalog) -> ProjectResult:
+    result = ProjectResult(slug, project_file(slug))
+    try:
+        project, ctx, pos = _shape(repo / result.file, result.file, fmt.PROJECT)
+    except UserError as exc:
+        result.diagnostics = exc.diagnostics
+        return result
+    result.diagnostics = ctx.diagnostics
+    if project is INVALID or has_errors(ctx.diagnostics):
+        return result
+    locate = locator(ctx.locations, pos)
+    resolved, ref_errors = resolve(project, catalog, locate)
+    result.diagnostics += ref_errors
+    if not ref_errors:
+        result.diagnostics += check_rules(resolved, locate)
+        result.resolved = resolved
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def discover(repo: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Client slugs under projects/, and problems with folder names."""
+    slugs, problems = [], []
+    base = repo / "projects"
+    for entry in sorted(base.iterdir()) if base.is_dir() else []:
+        if not entry.is_dir() or entry.name.startswith((".", "_")):
+            continue
+        display = f"projects/{entry.name}"
+        if not SLUG.match(entry.name):
+            problems.append(Diagnostic(Pos(display, 1, 1), "", f"folder name '{entry.name}' is not a valid "
+                                       "client slug (lower-case letters, digits and '-', at most 63)"))
+        elif not (entry / "project.yml").is_file():
+            problems.append(Diagnostic(Pos(display, 1, 1), "", "this client folder has no project.yml"))
+        else:
+            slugs.append(entry.name)
+    return slugs, problems
+
+
+def select(repo: Path, wanted: list[str]) -> tuple[list[str], list[Diagnostic]]:
+    slugs, problems = discover(repo)
+    if not wanted:
+        return slugs, problems
+    for slug in wanted:
+        if slug not in slugs:
+            raise UsageError(f"no client project '{slug}' in projects/{did_you_mean(slug, slugs)}")
+    return list(dict.fromkeys(wanted)), [p for p in problems if any(f"/{s}" in p.pos.file for s in wanted)]
+
+
+def check_all(repo: Path, wanted: list[str] | None = None) -> CheckRun:
+    slugs, problems = select(repo, wanted or [])
+    catalog, catalog_diags = load_catalog(repo)
+    run = CheckRun(catalog, [], problems + catalog_diags)
+    for slug in slugs:
+        if catalog is None:
+            run.results.append(ProjectResult(slug, project_file(slug)))
+        else:
+            run.results.append(check_project(repo, slug, catalog))
+    return run

@@ -1,0 +1,96 @@
+"""The command line: thin wrappers that call the library and decide the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .check import UsageError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="handbook", description="Project handbooks for consulting clients.")
+    parser.add_argument("--repo", type=Path, default=Path("."), help="repository root (default: current folder)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check project files and report every problem")
+    check.add_argument("slugs", nargs="*", metavar="SLUG")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("human", "github"), default="human")
+
+    build = sub.add_parser("build", help="build one Material site per client into OUT/<slug>/")
+    build.add_argument("slugs", nargs="*", metavar="SLUG")
+    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    build.add_argument("--format", choices=("human", "github"), default="human")
+
+    generate = sub.add_parser("generate", help="write each client's portable MkDocs project to OUT/<slug>/")
+    generate.add_argument("slugs", nargs="*", metavar="SLUG")
+    generate.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    return parser
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_all
+    from .report import Reporter
+
+    run = check_all(args.repo, args.slugs)
+    return Reporter(args.format, strict=args.strict).check_run(run)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_all
+    from .report import Reporter
+
+    reporter = Reporter(args.format)
+    _refuse_inside(args)
+
+    def progress(i: int, n: int, outcome) -> None:
+        reporter.progress(i, n, outcome)
+
+    run, outcomes = build_all(args.repo, args.slugs, args.out, progress)
+    return reporter.build_summary(run, outcomes, args.out)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .build import generate_client
+    from .check import check_all
+    from .report import Reporter
+
+    reporter = Reporter()
+    _refuse_inside(args)
+    run = check_all(args.repo, args.slugs)
+    code = reporter.check_run(run)
+    for result in run.results:
+        if result.ok:
+            folder = generate_client(args.repo, result, args.out)
+            reporter.line(f"{result.slug}: generated {folder}/mkdocs.yml")
+    return code
+
+
+def _refuse_inside(args: argparse.Namespace) -> None:
+    """Each client's output folder is replaced whole: never let --out touch the sources."""
+    out, repo = args.out.resolve(), args.repo.resolve()
+    protected = [repo / name for name in ("projects", "docs", "generator", "tests", ".git")]
+    if out == repo or any(out.is_relative_to(p) or p.is_relative_to(out) for p in protected):
+        raise UsageError(f"--out {args.out} would write over the sources; choose a folder such as site/")
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "generate": cmd_generate}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not (args.repo / "projects").is_dir():
+        print(f"handbook: {args.repo.resolve()} has no projects/ folder; run handbook from the repository root",
+              file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("handbook: interrupted", file=sys.stderr)
+        return 130

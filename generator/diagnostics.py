@@ -1,0 +1,66 @@
+"""Diagnostics: what went wrong, where, and how it is reported."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    pos: Pos
+    path: str  # key path such as people[3].email; "" for the whole file
+    message: str
+    severity: Severity = "error"
+
+    def sort_key(self) -> tuple:
+        return (self.pos, self.path, self.message)
+
+    def human(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.pos}: {self.severity}: {where}{self.message}"
+
+    def github(self) -> str:
+        kind = "error" if self.severity == "error" else "warning"
+        where = f"{self.path}: " if self.path else ""
+        text = _gh_escape(f"{where}{self.message}")
+        file = _gh_escape(self.pos.file, prop=True)
+        return f"::{kind} file={file},line={self.pos.line},col={self.pos.col}::{text}"
+
+
+class UserError(Exception):
+    """A problem in the user's input; reported, never shown as a traceback."""
+
+    def __init__(self, *diagnostics: Diagnostic) -> None:
+        super().__init__("; ".join(d.human() for d in diagnostics))
+        self.diagnostics = list(diagnostics)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix when a close candidate exists, else ''."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)

@@ -1,0 +1,76 @@
+"""The one place that prints diagnostics and summaries."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from .check import CheckRun
+from .diagnostics import Diagnostic
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "ok": "\033[32m", "dim": "\033[2m"}
+_RESET = "\033[0m"
+
+
+class Reporter:
+    def __init__(self, fmt: str = "human", out: TextIO | None = None, strict: bool = False) -> None:
+        self.fmt = fmt
+        self.out = out or sys.stdout
+        self.strict = strict
+        self.colour = fmt == "human" and self.out.isatty() and "NO_COLOR" not in os.environ
+
+    def paint(self, text: str, colour: str) -> str:
+        return f"{_COLOURS[colour]}{text}{_RESET}" if self.colour else text
+
+    def diagnostic(self, d: Diagnostic) -> None:
+        if self.strict and d.severity == "warning":
+            d = Diagnostic(d.pos, d.path, d.message, "error")
+        if self.fmt == "github":
+            print(d.github(), file=self.out)
+            return
+        line = d.human()
+        head = f"{d.pos}: {d.severity}:"
+        print(line.replace(head, f"{d.pos}: {self.paint(d.severity + ':', d.severity)}", 1), file=self.out)
+
+    def line(self, text: str, colour: str | None = None) -> None:
+        if self.fmt == "github" and colour is None:
+            return
+        print(self.paint(text, colour) if colour else text, file=self.out)
+
+    def check_run(self, run: CheckRun) -> int:
+        """Print every diagnostic and a summary; return the exit code."""
+        for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
+            self.diagnostic(d)
+        errors = sum(d.severity == "error" for d in run.all_diagnostics())
+        warnings = sum(d.severity == "warning" for d in run.all_diagnostics())
+        failed = sum(1 for r in run.results if not r.ok)
+        if run.catalog is None and run.results:
+            self.line("the catalog projects/roles.yml has errors: no project could be checked", "error")
+        summary = (f"{len(run.results)} project(s) checked: {len(run.results) - failed} ok, "
+                   f"{failed} with errors; {errors} error(s), {warnings} warning(s)")
+        bad = errors or (self.strict and warnings)
+        if self.fmt == "github":
+            print(summary, file=self.out)
+        else:
+            self.line(summary, "error" if bad else ("warning" if warnings else "ok"))
+        return 1 if bad else 0
+
+    def progress(self, i: int, n: int, outcome) -> None:
+        if outcome.state == "built":
+            self.line(f"[{i}/{n}] {outcome.slug}: built in {outcome.seconds:.1f} s", "ok")
+        else:
+            self.line(f"[{i}/{n}] {outcome.slug}: {outcome.state}: {outcome.reason}", "error")
+
+    def build_summary(self, run: CheckRun, outcomes: list, out) -> int:
+        """Diagnostics first, then one line: built, skipped, failed; exit 1 when any failed."""
+        for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
+            self.diagnostic(d)
+        counts = {state: sum(o.state == state for o in outcomes) for state in ("built", "skipped", "failed")}
+        failed = counts["failed"] + sum(d.severity == "error" for d in run.diagnostics)
+        text = (f"{counts['built']} built, {counts['skipped']} skipped, {counts['failed']} failed "
+                f"({len(outcomes)} client(s)) -> {out}/")
+        self.line(text, "error" if failed else "ok")
+        if self.fmt == "github":
+            print(text, file=self.out)
+        return 1 if failed else 0

@@ -1,0 +1,181 @@
+"""Write a client's portable MkDocs project, build it, and swap it in atomically."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from markupsafe import escape as html_escape
+
+from .pages import nav, render_pages
+from .resolve import Resolved
+from .view import View
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+@dataclass
+class Generated:
+    slug: str
+    folder: Path  # DIR/<slug>, holding mkdocs.yml, docs/ and overrides/
+
+
+def shared_chapters(repo: Path, lang: str) -> list[Path]:
+    return sorted((repo / "docs" / lang).glob("*.md"))
+
+
+def client_pages(repo: Path, slug: str) -> list[Path]:
+    return sorted((repo / "projects" / slug / "pages").glob("*.md"))
+
+
+def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict:
+    lang, L = view.lang, view.L
+    palette = [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo", "accent": "indigo",
+         "toggle": {"icon": "material/brightness-7", "name": L["toggle_dark"]}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo", "accent": "indigo",
+         "toggle": {"icon": "material/brightness-4", "name": L["toggle_light"]}},
+    ]
+    return {
+        "INHERIT": os.path.relpath(repo.resolve() / "mkdocs.yml", folder.resolve()),
+        # MkDocs' theme templates do not autoescape: the name goes in HTML-escaped.
+        "site_name": str(html_escape(f"{view.client} – {view.title}")),
+        "docs_dir": "docs",
+        "theme": {"name": "material", "language": lang, "custom_dir": "overrides", "palette": palette},
+        "plugins": [{"search": {"lang": lang}}],
+        "extra": {"noindex": view.noindex, "generator": False},
+        "extra_css": ["assets/handbook.css"],
+        "nav": nav_items,
+    }
+
+
+def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path) -> None:
+    """Write DIR/<slug>/ (a fresh, empty folder): mkdocs.yml, docs/, overrides/."""
+    view = View(resolved)
+    pages = render_pages(view)
+    docs = folder / "docs"
+    chapters = []
+    for src in shared_chapters(repo, view.lang):
+        pages[f"{view.P['methodology']}/{src.name}"] = src.read_text(encoding="utf-8")
+        chapters.append(f"{view.P['methodology']}/{src.name}")
+    extra = []
+    for src in client_pages(repo, slug):
+        pages[f"{view.P['pages']}/{src.name}"] = src.read_text(encoding="utf-8")
+        extra.append(f"{view.P['pages']}/{src.name}")
+    for rel, text in sorted(pages.items()):
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+    (docs / "assets").mkdir(exist_ok=True)
+    shutil.copyfile(ASSETS / "handbook.css", docs / "assets" / "handbook.css")
+    shutil.copytree(ASSETS / "overrides", folder / "overrides")
+    config = client_config(view, repo, folder, nav(view, pages, chapters, extra))
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000)
+    (folder / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
+
+
+def source_date_epoch(repo: Path, slug: str) -> int:
+    """SOURCE_DATE_EPOCH if set, else the last commit time of the client's files, else their mtime."""
+    if env := os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(env)
+    files = [f"projects/{slug}", "projects/roles.yml", "docs", "mkdocs.yml"]
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", *files], cwd=repo,
+                             capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return int(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return int((repo / "projects" / slug / "project.yml").stat().st_mtime)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class BuildError(Exception):
+    """MkDocs reported warnings or errors for a client."""
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, epoch: int) -> None:
+    """Build with the MkDocs API; any MkDocs warning is an error (strict mode misses some)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    old_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        config = load_config(str(config_file.resolve()), site_dir=str(site_dir.resolve()), strict=False)
+        build(config)
+    except MkDocsException as exc:
+        handler.messages.append(str(exc))
+    finally:
+        logger.removeHandler(handler)
+        if old_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old_epoch
+    if handler.messages:
+        raise BuildError("; ".join(handler.messages))
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` so a reader (or a crash) sees the old or the new folder."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new)
+        return
+    old = target.with_name(f".old-{target.name}")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two folders in one step; False where unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def recover(out: Path) -> None:
+    """Finish or undo a swap that a killed build left behind; drop stale temporary folders."""
+    if not out.is_dir():
+        return
+    for old in out.glob(".old-*"):
+        target = out / old.name.removeprefix(".old-")
+        if target.exists():
+            shutil.rmtree(old)
+        else:
+            os.rename(old, target)
+    for tmp in out.glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def temp_folder(out: Path, slug: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=out))

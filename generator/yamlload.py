@@ -1,0 +1,160 @@
+"""Strict YAML loading: every plain scalar stays the text that was typed.
+
+PyYAML resolves YAML 1.1 types (``NO`` -> False, ``0301`` -> octal, ``10:30`` ->
+sexagesimal) and lets duplicate keys overwrite each other. We read the event
+stream ourselves instead, so nothing is converted behind the user's back, every
+node keeps its line and column, and anchors, aliases and tags are refused. Types
+are decided later, by the schema stage, where the expected type is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic, Pos, UserError
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Node:
+    pos: Pos
+
+
+@dataclass
+class Scalar(Node):
+    text: str
+    plain: bool = True
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.text in NULL_WORDS
+
+
+@dataclass
+class Seq(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Map(Node):
+    # key text -> (key node, value node), in file order
+    items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+
+
+def _pos(file: str, mark: yaml.Mark | None) -> Pos:
+    if mark is None:
+        return Pos(file, 1, 1)
+    return Pos(file, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Builds Node trees from PyYAML events; refuses what the format forbids."""
+
+    def __init__(self, file: str, events) -> None:
+        self.file = file
+        self.events = events
+        self.diagnostics: list[Diagnostic] = []
+
+    def fail(self, event, message: str) -> None:
+        raise UserError(Diagnostic(_pos(self.file, event.start_mark), "", message))
+
+    def next(self):
+        return next(self.events)
+
+    def node(self, event, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            self.fail(event, f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(event, yaml.AliasEvent):
+            self.fail(event, "aliases (*name) are not allowed; write the value out")
+        if getattr(event, "anchor", None):
+            self.fail(event, f"anchors (&{event.anchor}) are not allowed; write the value out")
+        if (tag := getattr(event, "tag", None)) is not None:
+            self.fail(event, f"tags ({tag}) are not allowed; remove the tag")
+        pos = _pos(self.file, event.start_mark)
+        if isinstance(event, yaml.ScalarEvent):
+            return Scalar(pos, event.value, plain=event.style is None and event.implicit[0])
+        if isinstance(event, yaml.SequenceStartEvent):
+            seq = Seq(pos)
+            while not isinstance(ev := self.next(), yaml.SequenceEndEvent):
+                seq.items.append(self.node(ev, depth + 1))
+            return seq
+        if isinstance(event, yaml.MappingStartEvent):
+            return self.mapping(pos, depth)
+        self.fail(event, "unexpected YAML content")  # pragma: no cover
+        raise AssertionError
+
+    def mapping(self, pos: Pos, depth: int) -> Map:
+        result = Map(pos)
+        while not isinstance(ev := self.next(), yaml.MappingEndEvent):
+            key = self.node(ev, depth + 1)
+            if not isinstance(key, Scalar):
+                raise UserError(Diagnostic(key.pos, "", "a key must be plain text, not a list or mapping"))
+            if key.text in result.items:
+                first = result.items[key.text][0].pos
+                message = f"duplicate key '{key.text}' (first defined at line {first.line}); remove one"
+                self.diagnostics.append(Diagnostic(key.pos, "", message))
+                self.node(self.next(), depth + 1)
+                continue
+            value = self.node(self.next(), depth + 1)
+            result.items[key.text] = (key, value)
+        return result
+
+
+def parse(text: str, file: str) -> tuple[Node, list[Diagnostic]]:
+    """Parse one YAML document into a Node tree and its duplicate-key errors.
+
+    Anything that leaves no usable tree (syntax, anchors, tags) raises UserError.
+    """
+    events = yaml.parse(text, Loader=yaml.SafeLoader)
+    builder = _Builder(file, events)
+    try:
+        first = next(events)  # StreamStart
+        doc = next(events)
+        if isinstance(doc, yaml.StreamEndEvent):
+            raise UserError(Diagnostic(Pos(file, 1, 1), "", "the file is empty; it must be a YAML mapping"))
+        root = builder.node(next(events), 0)
+        next(events)  # DocumentEnd
+        extra = next(events)
+        if not isinstance(extra, yaml.StreamEndEvent):
+            builder.fail(extra, "only one YAML document per file (remove the extra '---')")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise UserError(Diagnostic(_pos(file, mark), "", f"YAML syntax error: {problem}")) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise UserError(Diagnostic(Pos(file, 1, 1), "", f"YAML error: {exc}")) from None
+    del first
+    return root, builder.diagnostics
+
+
+def load_file(path: Path, display: str) -> tuple[Map, list[Diagnostic]]:
+    """Read and parse a YAML file whose root must be a mapping."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UserError(
+                Diagnostic(Pos(display, 1, 1), "", f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(Diagnostic(Pos(display, 1, 1), "", f"cannot read file: {exc.strerror}")) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise UserError(
+            Diagnostic(Pos(display, line, col), "", "the file is not valid UTF-8; save it as UTF-8")
+        ) from None
+    text = text.removeprefix("\ufeff")
+    root, diagnostics = parse(text, display)
+    if not isinstance(root, Map):
+        kind = "a list" if isinstance(root, Seq) else "a single value"
+        raise UserError(Diagnostic(root.pos, "", f"the file must be a mapping of keys, not {kind}"))
+    return root, diagnostics
