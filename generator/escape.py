@@ -20,7 +20,7 @@ def text(value: object) -> Markup:
     """Plain text -> Markdown/HTML source that displays exactly this text."""
     if isinstance(value, Markup):
         return value
-    out = "".join(f"&#{ord(c)};" if c in SPECIAL else c for c in str(value))
+    out = "".join(f"&#{ord(c)};" if c in SPECIAL or (c.isspace() and c != " ") else c for c in str(value))
     return Markup(out)
 
 

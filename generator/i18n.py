@@ -39,7 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_escalation": "Kein Eskalationspfad vereinbart.", "clock": "Uhr",
         "toggle_dark": "Dunkles Farbschema", "toggle_light": "Helles Farbschema",
         "site_name": "Projekthandbuch", "client_pages": "Projektseiten",
-        "main_contact": "Hauptansprechpartner",
+        "main_contact": "Hauptansprechpartner", "field": "Angabe", "direction": "Richtung", "value": "Inhalt",
     },
     "en": {
         "start": "Home", "organisation": "Organisation", "roles": "Roles", "people": "People",
@@ -75,7 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_escalation": "No escalation path agreed.", "clock": "",
         "toggle_dark": "Switch to dark mode", "toggle_light": "Switch to light mode",
         "site_name": "Project handbook", "client_pages": "Project pages",
-        "main_contact": "Main contact",
+        "main_contact": "Main contact", "field": "Item", "direction": "Direction", "value": "Details",
     },
 }
 

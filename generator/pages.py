@@ -46,9 +46,16 @@ def anchor(ident: str) -> Markup:
     return Markup(f"{{ #{ident} }}")
 
 
-def render(template: str, view: View, here: str, **extra) -> str:
+def render(template: str, view: View, here: str, svgs: dict[str, str], **extra) -> str:
     env = environment()
-    out = env.get_template(template).render(v=view, L=view.L, link=view.linker(here), **extra)
+
+    def diagram(name: str) -> Markup:
+        """Inline SVG (never <img>, so dark mode can recolour it), kept out of the search index."""
+        if name not in svgs:
+            return Markup("")
+        return Markup(f'<div class="hb-diagram" data-search-exclude>\n{svgs[name].strip()}\n</div>')
+
+    out = env.get_template(template).render(v=view, L=view.L, link=view.linker(here), diagram=diagram, **extra)
     return _tidy(out)
 
 
@@ -62,28 +69,26 @@ def _tidy(markdown: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def render_pages(view: View) -> dict[str, str]:
-    """Every generated page of a client: path under docs/ -> Markdown."""
-    pages = {
-        "index.md": render("index.md.j2", view, "index.md"),
-        "organisation.md": render("organisation.md.j2", view, "organisation.md"),
-    }
-    roles_index = f"{view.P['roles']}/index.md"
-    pages[roles_index] = render("roles_index.md.j2", view, roles_index)
-    for role in view.roles:
-        here = view.role_page(role.id)
-        pages[here] = render("role.md.j2", view, here, role=role)
-    people_index = f"{view.P['people']}/index.md"
-    pages[people_index] = render("people_index.md.j2", view, people_index)
-    for person in view.people:
-        here = view.person_page(person.id)
-        pages[here] = render("person.md.j2", view, here, p=person)
-    pages["raci.md"] = render("raci.md.j2", view, "raci.md")
-    comm = f"{view.P['communication']}.md"
-    pages[comm] = render("communication.md.j2", view, comm)
-    meet = f"{view.P['meetings']}.md"
-    pages[meet] = render("meetings.md.j2", view, meet)
-    return pages
+def render_pages(view: View, svgs: dict[str, str] | None = None) -> dict[str, str]:
+    """Every generated page of a client: path under docs/ -> Markdown.
+
+    ``svgs`` holds the rendered diagrams by name; without them (golden tests) pages
+    simply have no pictures, the tables beside them stay the accessible source.
+    """
+    svgs = svgs or {}
+    P = view.P
+    specs: list[tuple[str, str, dict]] = [
+        ("index.md", "index.md.j2", {}),
+        ("organisation.md", "organisation.md.j2", {}),
+        (f"{P['roles']}/index.md", "roles_index.md.j2", {}),
+        *[(view.role_page(r.id), "role.md.j2", {"role": r}) for r in view.roles],
+        (f"{P['people']}/index.md", "people_index.md.j2", {}),
+        *[(view.person_page(p.id), "person.md.j2", {"p": p}) for p in view.people],
+        ("raci.md", "raci.md.j2", {}),
+        (f"{P['communication']}.md", "communication.md.j2", {}),
+        (f"{P['meetings']}.md", "meetings.md.j2", {}),
+    ]
+    return {here: render(template, view, here, svgs, **extra) for here, template, extra in specs}
 
 
 def nav(view: View, pages: dict[str, str], chapters: list[str], client_pages: list[str]) -> list:

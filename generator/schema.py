@@ -97,7 +97,13 @@ class Text(Type):
         return text
 
     def json(self) -> dict:
-        return {"type": ["string", "number", "boolean"]}
+        # Editors read YAML 1.2: `0301234567` is a number there, `NO` a string; both are text to us.
+        # Pattern and length apply to strings only: not blank, no control characters.
+        if self.multiline:
+            pattern = r"^(?=[\s\S]*\S)[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
+        else:
+            pattern = r"^(?=.*\S)[^\u0000-\u001f\u007f-\u009f]*$"
+        return {"type": ["string", "number", "boolean"], "maxLength": self.max_len, "pattern": pattern}
 
 
 @dataclass
@@ -204,7 +210,7 @@ class Date(Type):
 
     def json(self) -> dict:
         if self.with_time:
-            return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$"}
+            return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d)?$"}
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 

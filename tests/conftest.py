@@ -1,0 +1,46 @@
+"""Shared fixtures: a throw-away repository laid out like the real one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).parent / "cases"
+OUTPUT = Path(__file__).parent / "output"  # screenshots and other artefacts worth looking at
+
+
+def make_repo(tmp: Path, projects: dict[str, str | bytes] | None = None, examples: bool = False) -> Path:
+    """A repository in ``tmp`` with the real catalog, base config and shared chapters.
+
+    ``projects`` maps slug -> project.yml content; ``examples`` copies the real example projects.
+    """
+    (tmp / "projects").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "projects" / "roles.yml", tmp / "projects" / "roles.yml")
+    shutil.copyfile(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", tmp / "docs", dirs_exist_ok=True)
+    if examples:
+        for folder in sorted((ROOT / "projects").iterdir()):
+            if folder.is_dir():
+                shutil.copytree(folder, tmp / "projects" / folder.name)
+    for slug, content in (projects or {}).items():
+        folder = tmp / "projects" / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "project.yml"
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return tmp
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def example_repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", examples=True)

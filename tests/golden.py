@@ -1,0 +1,51 @@
+"""Regenerate the committed generated files: `make update-golden` (review the diff!).
+
+- tests/golden/<slug>/**.md: the Markdown pages of each example project
+- projects/project.schema.json: the JSON Schema editors use
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from generator.check import check_all
+from generator.format import json_schema
+from generator.pages import render_pages
+from generator.view import View
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+SCHEMA = ROOT / "projects" / "project.schema.json"
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def example_pages() -> dict[str, dict[str, str]]:
+    run = check_all(ROOT)
+    out = {}
+    for result in run.results:
+        assert result.ok and result.resolved, f"example {result.slug} does not check clean"
+        out[result.slug] = render_pages(View(result.resolved))
+    return out
+
+
+def update() -> None:
+    SCHEMA.write_text(schema_text(), encoding="utf-8")
+    shutil.rmtree(GOLDEN, ignore_errors=True)
+    for slug, pages in example_pages().items():
+        for rel, text in pages.items():
+            target = GOLDEN / slug / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+    print(f"updated {SCHEMA.relative_to(ROOT)} and {GOLDEN.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: python -m tests.golden --update")
+    update()

@@ -1,0 +1,156 @@
+"""End to end: build the example projects with real MkDocs and read the HTML a client gets."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_all
+
+from .conftest import make_repo
+from .test_cli import MINIMAL, handbook
+
+MARKERS = {
+    "muster-maschinenbau": ("CLIENT-MARKER-MUSTER-91c2", "INTERNAL-MARKER-MUSTER-7f3a"),
+    "harbour-logistics": ("CLIENT-MARKER-HARBOUR-44d1", "INTERNAL-MARKER-HARBOUR-0b7e"),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = make_repo(tmp_path_factory.mktemp("e2e") / "repo", examples=True)
+    run, outcomes = build_all(repo, [], repo / "site")
+    assert [o.state for o in outcomes] == ["built"] * len(outcomes), outcomes
+    return repo / "site"
+
+
+def text_of(page: Path) -> str:
+    """What a reader sees: tags dropped, entities decoded, whitespace folded."""
+    raw = page.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", raw, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+def all_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_every_client_is_built(built: Path) -> None:
+    assert sorted(p.name for p in built.iterdir()) == sorted(MARKERS)
+
+
+@pytest.mark.parametrize("slug", sorted(MARKERS))
+def test_isolation_no_other_client_and_no_internal_notes(built: Path, slug: str) -> None:
+    own, _ = MARKERS[slug]
+    forbidden = [m for other, pair in MARKERS.items() for m in pair if other != slug] + [MARKERS[slug][1]]
+    files = all_files(built / slug)
+    assert any(p.name == "search_index.json" for p in files) and any(p.name == "sitemap.xml" for p in files)
+    assert any(p.name == "404.html" for p in files)
+    seen_own = False
+    for file in files:
+        data = file.read_bytes()
+        if file.suffix == ".gz":
+            import gzip
+
+            data = gzip.decompress(data)
+        for marker in forbidden:
+            assert marker.encode() not in data, f"{marker} leaked into {file}"
+        seen_own = seen_own or own.encode() in data
+    assert seen_own
+
+
+def test_start_page_shows_key_contacts_in_german(built: Path) -> None:
+    start = text_of(built / "muster-maschinenbau" / "index.html")
+    for label in ("Wichtige Kontakte", "Projektleitung (Auftraggeber)", "Support", "Backoffice", "Status", "laufend"):
+        assert label in start
+    assert '<html lang="de"' in (built / "muster-maschinenbau" / "index.html").read_text(encoding="utf-8")
+
+
+def test_english_project_has_english_labels(built: Path) -> None:
+    page = built / "harbour-logistics" / "index.html"
+    start = text_of(page)
+    assert "Key contacts" in start and "Wichtige Kontakte" not in start
+    assert '<html lang="en"' in page.read_text(encoding="utf-8")
+
+
+def test_person_page_lists_raci_letters(built: Path) -> None:
+    people = sorted((built / "muster-maschinenbau" / "personen").glob("*/index.html"))
+    assert people
+    texts = [text_of(p) for p in people]
+    assert any("Aufgaben in der RACI-Matrix" in t and re.search(r"\b[RACI]\b", t) for t in texts)
+
+
+def test_pages_are_noindex_and_load_nothing_from_elsewhere(built: Path) -> None:
+    for page in built.rglob("*.html"):
+        raw = page.read_text(encoding="utf-8")
+        assert '<meta name="robots" content="noindex, nofollow">' in raw, page
+        assert "fonts.googleapis" not in raw and "fonts.gstatic" not in raw
+        for url in re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', raw):
+            pytest.fail(f"{page} references {url}")
+
+
+EVIL = '<script>alert(1)</script> | *bold* {{ x }} { .danger } !!! note `code` [a](b) & é'
+
+
+def test_plain_text_renders_literally(tmp_path: Path) -> None:
+    project = MINIMAL.replace("name: Petra Lang", f"name: {json.dumps(EVIL)}").replace(
+        "title: CRM", f"title: {json.dumps(EVIL)}")
+    repo = make_repo(tmp_path, {"evil": project})
+    run, outcomes = build_all(repo, [], repo / "site")
+    assert outcomes[0].state == "built", outcomes
+    page = repo / "site" / "evil" / "personen" / "pl" / "index.html"
+    raw = page.read_text(encoding="utf-8")
+    assert "<script>alert" not in raw and 'class="admonition' not in raw and "<strong>bold" not in raw
+    assert EVIL in text_of(page)
+    title = re.search(r"<title>(.*?)</title>", raw, re.S).group(1)
+    assert html.unescape(title).startswith(EVIL)
+    index = json.loads((repo / "site" / "evil" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(EVIL in html.unescape(doc["title"]) for doc in index["docs"])
+
+
+def test_broken_project_keeps_previous_site_and_others_build(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"one": MINIMAL, "two": MINIMAL})
+    assert handbook(repo, "build").returncode == 0
+    before = {p: p.read_bytes() for p in all_files(repo / "site" / "one")}
+    (repo / "projects" / "one" / "project.yml").write_text(MINIMAL + "bogus: 1\n", encoding="utf-8")
+    (repo / "projects" / "two" / "project.yml").write_text(MINIMAL.replace("Beispiel AG", "Zweite AG"),
+                                                          encoding="utf-8")
+    result = handbook(repo, "build")
+    assert result.returncode == 1
+    assert "[1/2] one: failed: the project file has errors; previous site kept" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 built, 0 skipped, 1 failed (2 client(s)) -> site/"
+    assert {p: p.read_bytes() for p in all_files(repo / "site" / "one")} == before
+    assert "Zweite AG" in (repo / "site" / "two" / "index.html").read_text(encoding="utf-8")
+    assert not [p for p in (repo / "site").iterdir() if p.name.startswith(".")]
+
+
+def test_builds_are_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    repo = make_repo(tmp_path / "a", examples=True)
+    build_all(repo, [], tmp_path / "site1")
+    shutil.rmtree(tmp_path / "a")
+    repo = make_repo(tmp_path / "a", examples=True)
+    build_all(repo, [], tmp_path / "site2")
+    one = {p.relative_to(tmp_path / "site1"): p.read_bytes() for p in all_files(tmp_path / "site1")}
+    two = {p.relative_to(tmp_path / "site2"): p.read_bytes() for p in all_files(tmp_path / "site2")}
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_generate_output_builds_with_stock_mkdocs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL})
+    assert handbook(repo, "generate", "--out", "build").returncode == 0
+    config = repo / "build" / "beispiel" / "mkdocs.yml"
+    assert config.read_text(encoding="utf-8").startswith("INHERIT: ../../mkdocs.yml\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
+                             str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Petra Lang" in (tmp_path / "out" / "personen" / "pl" / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,107 @@
+"""The command line, as a user runs it: exact output and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import make_repo
+
+MINIMAL = """\
+client: Beispiel AG
+title: CRM
+people:
+  - {id: pl, name: Petra Lang, side: client, roles: [project_lead, key_user]}
+  - {id: am, name: Jan Weber, side: contractor, roles: [account_manager, support, backoffice, resource_coordinator]}
+communication:
+  - {topic: Status, from: pl, to: [am], when: weekly, channel: Teams}
+meetings:
+  - {name: Kickoff, type: kickoff}
+"""
+
+
+def handbook(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_check_clean_project_exits_zero(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL})
+    result = handbook(repo, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "1 project(s) checked: 1 ok, 0 with errors; 0 error(s), 0 warning(s)\n"
+    assert result.stderr == ""
+
+
+def test_check_reports_every_error_with_position_and_exits_one(tmp_path: Path) -> None:
+    broken = MINIMAL.replace("name: Jan Weber", "name: Jan Weber, email: jan@") + "statuss: active\n"
+    repo = make_repo(tmp_path, {"beispiel": broken, "other": MINIMAL})
+    result = handbook(repo, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "projects/beispiel/project.yml:5:38: error: people[1].email: 'jan@' is not an e-mail address; "
+        "write it like name@example.com",
+        "projects/beispiel/project.yml:10:1: error: statuss: unknown key 'statuss' (did you mean 'status'?); "
+        "allowed here: version, client, title, language, contractor, status, period, summary, people, roles, "
+        "workgroups, raci, communication, meetings, milestones, escalation, internal, site",
+        "2 project(s) checked: 1 ok, 1 with errors; 2 error(s), 0 warning(s)",
+    ]
+
+
+def test_warnings_exit_zero_unless_strict(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL.replace("type: kickoff", "type: workshop")})
+    assert handbook(repo, "check").returncode == 0
+    strict = handbook(repo, "check", "--strict")
+    assert strict.returncode == 1
+    assert "error: meetings: no kickoff meeting" in strict.stdout
+
+
+def test_github_format_prints_annotations(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL.replace("side: client", "side: kunde", 1)})
+    result = handbook(repo, "check", "--format", "github")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "::error file=projects/beispiel/project.yml,line=4,col=38::people[0].side: "
+        "'kunde' is not one of client, contractor")
+
+
+def test_unknown_slug_is_a_usage_error(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL})
+    result = handbook(repo, "check", "beispeil")
+    assert result.returncode == 2
+    assert result.stderr == "handbook: no client project 'beispeil' in projects/ (did you mean 'beispiel'?)\n"
+
+
+def test_no_command_and_wrong_folder_are_usage_errors(tmp_path: Path) -> None:
+    assert handbook(tmp_path).returncode == 2
+    result = handbook(tmp_path, "check")
+    assert result.returncode == 2
+    assert "has no projects/ folder" in result.stderr
+
+
+def test_output_folder_may_not_overwrite_sources(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL})
+    result = handbook(repo, "build", "--out", "projects")
+    assert result.returncode == 2
+    assert "would write over the sources" in result.stderr
+    assert (repo / "projects" / "beispiel" / "project.yml").exists()
+
+
+def test_garbage_never_gives_a_traceback(tmp_path: Path) -> None:
+    inputs = {
+        "binary": b"\x00\xff\xfe garbage",
+        "tabs": "client:\t- [\n",
+        "deep": "a: " + "[" * 200 + "]" * 200 + "\n",
+        "bomb": "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+        "list": "- just\n- a list\n",
+        "bad-folder-name-ok": "client: [unclosed\n",
+    }
+    repo = make_repo(tmp_path, inputs)
+    (repo / "projects" / "Bad Name").mkdir()
+    result = handbook(repo, "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("projects/Bad Name:1:1: error: folder name 'Bad Name'") for line in lines)
+    assert len([line for line in lines if ": error: " in line]) == len(inputs) + 1

@@ -1,0 +1,80 @@
+"""The JSON Schema for editors and the checker agree on every example and case (drift test).
+
+Editors read YAML 1.2, so the case files are converted the way an editor sees them
+(`90` a number, `true` a boolean, `NO` a string) and validated with jsonschema.
+Shape errors must be errors for both; files the checker accepts the schema accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator import format as fmt
+from generator.schema import INVALID, Ctx
+from generator.diagnostics import UserError
+from generator.yamlload import Map, Node, Scalar, Seq, load_file
+
+from .conftest import CASES, ROOT
+from .golden import schema_text
+
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+
+
+def yaml12(node: Node):
+    """The value an editor's YAML 1.2 (core schema) parser gives this node."""
+    if isinstance(node, Map):
+        return {k: yaml12(v) for k, (_, v) in node.items.items()}
+    if isinstance(node, Seq):
+        return [yaml12(v) for v in node.items]
+    assert isinstance(node, Scalar)
+    if not node.plain:
+        return node.text
+    if node.text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if node.text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return node.text.lower() == "true"
+    if _INT.match(node.text):
+        return int(node.text)
+    if _FLOAT.match(node.text):
+        return float(node.text)
+    return node.text
+
+
+def _files() -> list[Path]:
+    files = sorted(CASES.glob("*/*/project.yml")) + sorted((ROOT / "projects").glob("*/project.yml"))
+    return files
+
+
+VALIDATOR = jsonschema.Draft202012Validator(fmt.json_schema(), format_checker=jsonschema.FormatChecker())
+
+
+@pytest.mark.parametrize("file", _files(), ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
+def test_schema_and_checker_agree_on_shape(file: Path) -> None:
+    try:
+        root, dup_errors = load_file(file, "x")
+    except UserError:
+        pytest.skip("refused by the YAML loader before any schema applies")
+    if dup_errors:
+        pytest.skip("duplicate keys cannot be expressed in JSON")
+    ctx = Ctx()
+    checker_ok = fmt.PROJECT.check(root, "", ctx) is not INVALID and not ctx.diagnostics
+    schema_errors = list(VALIDATOR.iter_errors(yaml12(root)))
+    assert checker_ok == (not schema_errors), (ctx.diagnostics, [e.message for e in schema_errors])
+
+
+def test_schema_is_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(fmt.json_schema())
+
+
+def test_every_project_file_points_editors_at_the_schema() -> None:
+    files = sorted((ROOT / "projects").glob("*/project.yml"))
+    assert files
+    for file in files:
+        first = file.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../project.schema.json", file
+    assert (ROOT / "projects" / "project.schema.json").read_text(encoding="utf-8") == schema_text()
