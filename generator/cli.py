@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("slugs", nargs="*", metavar="SLUG")
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--format", choices=("human", "github"), default="human")
+    build.add_argument("--jobs", "-j", type=int, default=None, help="parallel builds (default: CPU count)")
+    build.add_argument("--shard", metavar="K/N", help="build only the K-th of N stable slices of the clients")
+    build.add_argument("--force", action="store_true", help="rebuild clients whose inputs did not change")
 
     generate = sub.add_parser("generate", help="write each client's portable MkDocs project to OUT/<slug>/")
     generate.add_argument("slugs", nargs="*", metavar="SLUG")
@@ -48,8 +51,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     def progress(i: int, n: int, outcome) -> None:
         reporter.progress(i, n, outcome)
 
-    run, outcomes = build_all(args.repo, args.slugs, args.out, progress)
-    return reporter.build_summary(run, outcomes, args.out)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    run = build_all(args.repo, args.slugs, args.out, progress, args.jobs, args.shard, args.force)
+    return reporter.build_summary(run.check, run.outcomes, args.out)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

@@ -1,0 +1,167 @@
+"""`make bench`: build speed and memory, measured side by side in one run, printed as ratios.
+
+A = `handbook build` of all N clients, cold        B = `handbook generate` + one `mkdocs build` per client
+F = all N clients' pages as ONE MkDocs site in one process (the floor)
+plus an incremental rebuild (one client's YAML changed), a no-op rebuild, and the peak RSS of
+the whole process tree for A at N and at 4N. Timings are reported, never asserted: this machine
+is shared. The run fails only when A's output differs from B's (byte for byte).
+
+Usage: python -m tests.bench [N] [--memory-n M] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+from .conftest import make_repo
+from .synthetic import project_yaml
+
+PY = sys.executable
+EPOCH = "1790000000"
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time and peak RSS (bytes) of the whole process tree of ``cmd``."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        root = psutil.Process(proc.pid)
+        while not stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except psutil.Error:
+                pass
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
+    return time.perf_counter() - start, peak
+
+
+def make_bench_repo(root: Path, n: int) -> Path:
+    return make_repo(root, {f"client-{i:04d}": project_yaml(i) for i in range(n)})
+
+
+def handbook(*args: str) -> list[str]:
+    return [PY, "-m", "generator", *args]
+
+
+def naive(repo: Path) -> float:
+    """B: generate, then one mkdocs process per client, one after the other."""
+    t, _ = run(handbook("generate", "--out", "gen"), repo)
+    for folder in sorted((repo / "gen").iterdir()):
+        if folder.name.startswith("."):
+            continue
+        dt, _ = run([PY, "-m", "mkdocs", "build", "-q", "-f", str(folder / "mkdocs.yml"), "-d",
+                     str(repo / "B" / folder.name)], repo)
+        t += dt
+    return t
+
+
+def floor(repo: Path) -> float:
+    """F: every client's generated pages as one site, one MkDocs process."""
+    docs = repo / "floor" / "docs"
+    shutil.rmtree(repo / "floor", ignore_errors=True)
+    clients = sorted(p for p in (repo / "gen").iterdir() if not p.name.startswith("."))
+    for folder in clients:
+        shutil.copytree(folder / "docs", docs / folder.name)
+    shutil.copytree(clients[0] / "overrides", repo / "floor" / "overrides")
+    shutil.copytree(clients[0] / "docs" / "assets", docs / "assets")
+    base = yaml.safe_load((clients[0] / "mkdocs.yml").read_text(encoding="utf-8"))
+    base.update(site_name="Floor", nav=[{f.name: f"{f.name}/index.md"} for f in clients])
+    base["INHERIT"] = "../mkdocs.yml"
+    (repo / "floor" / "mkdocs.yml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
+    t, _ = run([PY, "-m", "mkdocs", "build", "-q", "-f", str(repo / "floor" / "mkdocs.yml"), "-d",
+                str(repo / "F")], repo)
+    return t
+
+
+def same_output(a: Path, b: Path) -> list[str]:
+    """Files that differ between two site folders (missing on either side included)."""
+    diffs: list[str] = []
+    for client in sorted(p.name for p in b.iterdir()):
+        cmp = filecmp.dircmp(a / client, b / client)
+        stack = [(cmp, client)]
+        while stack:
+            c, rel = stack.pop()
+            diffs += [f"{rel}/{f}" for f in c.left_only + c.right_only]
+            _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+            diffs += [f"{rel}/{f}" for f in mismatch + errors]
+            stack += [(sub, f"{rel}/{name}") for name, sub in c.subdirs.items()]
+    return diffs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("BENCH_N", 100)))
+    parser.add_argument("--memory-n", type=int, default=None, help="second size for the memory check (default 4N)")
+    parser.add_argument("--keep", type=Path, help="keep the work folder here")
+    args = parser.parse_args()
+    n, big = args.n, args.memory_n or 4 * args.n
+    work = args.keep or Path(tempfile.mkdtemp(prefix="handbook-bench-"))
+    print(f"bench: N={n} synthetic clients (memory also at N={big}), work folder {work}", flush=True)
+    repo = make_bench_repo(work / "repo", n)
+
+    a, a_rss = run(handbook("build", "--out", "A"), repo)
+    print(f"A  handbook build, cold          {a:8.2f} s   peak RSS {a_rss / 2**20:7.0f} MiB", flush=True)
+    b = naive(repo)
+    print(f"B  generate + mkdocs per client  {b:8.2f} s   ({b / n:.3f} s per site)", flush=True)
+    f = floor(repo)
+    print(f"F  one site of all pages         {f:8.2f} s", flush=True)
+    target = repo / "projects" / "client-0007" / "project.yml"
+    target.write_text(target.read_text(encoding="utf-8").replace("Kunde 7 GmbH", "Kunde 7 GmbH & Co. KG"),
+                      encoding="utf-8")
+    inc, _ = run(handbook("build", "--out", "A"), repo)
+    print(f"   incremental (1 client changed) {inc:8.2f} s", flush=True)
+    noop, _ = run(handbook("build", "--out", "A"), repo)
+    print(f"   no-op                          {noop:8.2f} s", flush=True)
+    run(handbook("build", "--out", "A", "--force", "client-0007"), repo)  # A again equals the input of B
+    target.write_text(project_yaml(7), encoding="utf-8")
+    run(handbook("build", "--out", "A"), repo)
+    diffs = same_output(repo / "A", repo / "B")
+
+    big_repo = make_bench_repo(work / "repo-big", big)
+    a_big, a_big_rss = run(handbook("build", "--out", "A"), big_repo)
+    print(f"A  handbook build, cold, N={big:<5} {a_big:8.2f} s   peak RSS {a_big_rss / 2**20:7.0f} MiB", flush=True)
+
+    per_site = b / n
+    print()
+    print(f"B/A                 {b / a:6.2f}   (goal >= 5)")
+    print(f"A/F                 {a / f:6.2f}   (goal <= 1.25)")
+    print(f"incremental/(B/N)   {inc / per_site:6.2f}   (goal <= 1.5)")
+    print(f"no-op/(B/N)         {noop / per_site:6.2f}   (goal <= 0.5)")
+    print(f"RSS N={big}/N={n}     {a_big_rss / a_rss:6.2f}   (goal <= 1.10)")
+    print(f"A output == B output: {'yes' if not diffs else 'NO'} ({n} clients)")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    if diffs:
+        print("differing files:", *diffs[:20], sep="\n  ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
