@@ -12,15 +12,29 @@ import re
 
 from markupsafe import Markup
 
-SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>&~^=:\"'$%@")
+# Anywhere in a line: inline Markdown, HTML, entities, tables, attr_list, closing '#' of headings.
+INLINE = frozenset("\\`*_{}[]<>&|#!\"")
+# Only where a block starts: lists, headings, rules, admonitions, definitions, numbers ("1.").
+LEADING = INLINE | frozenset("+-.=:~^$%@'()0123456789")
+_TABLE = {ord(c): f"&#{ord(c)};" for c in INLINE}
 _NO_HTML = re.compile(r"<")
+_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a plain space (Markdown would strip it)
 
 
 def text(value: object) -> Markup:
-    """Plain text -> Markdown/HTML source that displays exactly this text."""
+    """Plain text -> Markdown/HTML source that displays exactly this text, wherever it is placed."""
     if isinstance(value, Markup):
         return value
-    out = "".join(f"&#{ord(c)};" if c in SPECIAL or (c.isspace() and c != " ") else c for c in str(value))
+    s = str(value)
+    start = len(s) - len(s.lstrip(" "))
+    if start == len(s):
+        return Markup(s)
+    lead = s[start]
+    first = f"&#{ord(lead)};" if lead in LEADING else lead.translate(_TABLE)
+    # Leading spaces as references too: four of them at a line start would open a code block.
+    out = "&#32;" * start + first + s[start + 1 :].translate(_TABLE)
+    if _ODD_SPACE.search(out):
+        out = _ODD_SPACE.sub(lambda m: f"&#{ord(m.group(0))};", out)
     return Markup(out)
 
 

@@ -18,7 +18,8 @@ TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max
 TRICKY = st.sampled_from([
     "<script>alert(1)</script>", "a | b", "{{ x }}", "*bold* _it_", "{ .danger }", "!!! danger Boom",
     "[link](http://x.example)", "`code`", "# not a heading", "1. not a list", "- no", "&amp;", "\\",
-    "<IMG SRC=/etc/passwd>", "::: block", "---", "~~x~~", "a\\", "{#id}", "&#60;",
+    "<IMG SRC=/etc/passwd>", "::: block", "---", "~~x~~", "a\\", "{#id}", "&#60;", "1. eins", " 2) zwei",
+    "+ plus", ": def", "===", "C# und F#", "    code", " - x", "> quote", "*", "_", "Key-User (Vertrieb)",
 ])
 
 
@@ -36,12 +37,16 @@ def test_text_in_paragraph_heading_and_table_cell(value: str) -> None:
     cell = render(f"| h |\n|---|\n| {escape.text(value)} |")
     assert cell.count("<td>") == 1
     inner = re.search(r"<td>(.*)</td>", cell, re.S).group(1)
-    assert visible(inner) == value.strip(" ")
+    assert visible(inner).strip(" ") == value.strip(" ")
     heading = render(f"# {escape.text(value)}")
     assert heading.startswith("<h1") and visible(heading).strip(" ") == value.strip(" ")
     para = render(f"x {escape.text(value)}")
     assert visible(para).strip(" ") == f"x {value}".strip(" ")
-    for out in (cell, heading, para):
+    item = render(f"- {escape.text(value)}")
+    assert item.count("<li>") == 1 and visible(item).strip(" \n") == value.strip(" ")
+    alone = render(escape.text(value))
+    assert alone.startswith("<p>") and visible(alone).strip(" ") == value.strip(" ")
+    for out in (cell, heading, para, item, alone):
         assert "<script" not in out and "<img" not in out.lower() and "admonition" not in out
 
 
