@@ -40,7 +40,7 @@ def text(value: object) -> Markup:
 
 def attr(value: str) -> str:
     """A value for a double-quoted HTML attribute inside raw HTML."""
-    return "".join(f"&#{ord(c)};" if c in SPECIAL or not c.isprintable() else c for c in value)
+    return "".join(f"&#{ord(c)};" if c in LEADING or not c.isprintable() else c for c in value)
 
 
 def markdown(value: str) -> Markup:
