@@ -30,6 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     generate = sub.add_parser("generate", help="write each client's portable MkDocs project to OUT/<slug>/")
     generate.add_argument("slugs", nargs="*", metavar="SLUG")
     generate.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+
+    serve = sub.add_parser("serve", help="preview one client on 127.0.0.1, rebuilding on every change")
+    serve.add_argument("slug", metavar="SLUG")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+
+    new = sub.add_parser("new", help="create projects/SLUG/project.yml from a commented template")
+    new.add_argument("slug", metavar="SLUG")
+    new.add_argument("--client", required=True, help="the client's display name")
+    new.add_argument("--language", choices=("de", "en"), default="de")
     return parser
 
 
@@ -81,7 +90,30 @@ def _refuse_inside(args: argparse.Namespace) -> None:
         raise UsageError(f"--out {args.out} would write over the sources; choose a folder such as site/")
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "generate": cmd_generate}
+def cmd_new(args: argparse.Namespace) -> int:
+    from .check import check_all
+    from .report import Reporter
+    from .scaffold import new_project
+
+    target = new_project(args.repo, args.slug, args.client, args.language)
+    print(f"created {target.relative_to(args.repo)}; fill in the TODO entries, then: handbook check {args.slug}")
+    Reporter().check_run(check_all(args.repo, [args.slug]))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .check import select
+    from .serve import serve
+
+    select(args.repo, [args.slug])  # unknown slug: usage error with a suggestion
+    try:
+        serve(args.repo, args.slug, port=args.port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "generate": cmd_generate, "new": cmd_new, "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

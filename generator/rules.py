@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
 from typing import Callable
 
 from .diagnostics import Diagnostic
@@ -19,7 +20,7 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
         out.append(Diagnostic(locate(path), path, message, severity))  # type: ignore[arg-type]
 
     for rule in (_role_counts, _named_roles, _role_sides, _deputies, _raci, _period, _meetings,
-                 _escalation, _team_size, _represents, _meeting_types, _communication):
+                 _escalation, _team_size, _represents, _meeting_types, _communication, _placeholders):
         rule(r, report)
     return out
 
@@ -153,3 +154,25 @@ def _communication(r: Resolved, report: Report) -> None:
     if lead and not senders & {"project_lead", lead.id}:
         report("communication", "the client's project lead never appears as sender ('from') in the "
                                 "communication matrix; they forward information to the team", "warning")
+
+
+def _placeholders(r: Resolved, report: Report) -> None:
+    """`handbook new` marks what to fill in with TODO; say so until it is done."""
+    for path, value in _texts(r.project, ""):
+        if value.lstrip().upper().startswith("TODO"):
+            report(path, f"still a placeholder: '{value.strip()[:60]}'; fill it in", "warning")
+
+
+def _texts(obj: object, path: str):
+    if isinstance(obj, str):
+        yield path, obj
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _texts(item, f"{path}[{i}]")
+    elif is_dataclass(obj) and not isinstance(obj, type):
+        base = getattr(obj, "path", path)
+        for f in fields(obj):
+            if f.name in ("path", "internal", "id"):
+                continue
+            key = "from" if f.name == "from_" else f.name
+            yield from _texts(getattr(obj, f.name), f"{base}.{key}" if base else key)
