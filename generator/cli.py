@@ -17,7 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check project files and report every problem")
     check.add_argument("slugs", nargs="*", metavar="SLUG")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--format", choices=("human", "github"), default="human")
+    check.add_argument("--format", choices=("human", "github", "gitlab"), default="human",
+                       help="github: workflow annotations; gitlab: Code Quality JSON")
 
     build = sub.add_parser("build", help="build one Material site per client into OUT/<slug>/")
     build.add_argument("slugs", nargs="*", metavar="SLUG")

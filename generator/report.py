@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 from typing import TextIO
@@ -40,6 +42,8 @@ class Reporter:
 
     def check_run(self, run: CheckRun) -> int:
         """Print every diagnostic and a summary; return the exit code."""
+        if self.fmt == "gitlab":
+            return self._gitlab(run)
         for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
             self.diagnostic(d)
         errors = sum(d.severity == "error" for d in run.all_diagnostics())
@@ -74,3 +78,16 @@ class Reporter:
         if self.fmt == "github":
             print(text, file=self.out)
         return 1 if failed else 0
+
+    def _gitlab(self, run: CheckRun) -> int:
+        """GitLab Code Quality report (a JSON list) on stdout; exit code as for the other formats."""
+        issues = []
+        for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
+            error = d.severity == "error" or self.strict
+            text = f"{d.path}: {d.message}" if d.path else d.message
+            fingerprint = hashlib.sha256(f"{d.pos}|{text}".encode()).hexdigest()
+            issues.append({"description": text, "check_name": "handbook", "fingerprint": fingerprint,
+                           "severity": "major" if error else "minor",
+                           "location": {"path": d.pos.file, "lines": {"begin": d.pos.line}}})
+        print(json.dumps(issues, indent=2, ensure_ascii=False), file=self.out)
+        return 1 if any(i["severity"] == "major" for i in issues) else 0

@@ -1,0 +1,62 @@
+"""The CI publishing templates are valid for their systems and run what the README says."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .conftest import ROOT, make_repo
+from .test_cli import MINIMAL, handbook
+
+
+def validate(schema: str, file: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(file)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_github_workflow_is_valid_and_checks_then_builds() -> None:
+    file = ROOT / ".github" / "workflows" / "handbook.yml"
+    validate("vendor.github-workflows", file)
+    jobs = yaml.safe_load(file.read_text(encoding="utf-8"))["jobs"]
+    runs = lambda job: " ".join(step.get("run", "") for step in jobs[job]["steps"])  # noqa: E731
+    assert "handbook check --format github" in runs("check")
+    assert 'handbook build --shard "${{ matrix.shard }}"' in runs("build")
+    uses = [step.get("uses", "") for step in jobs["pages"]["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
+    assert jobs["pages"]["needs"] == "build"
+
+
+def test_gitlab_ci_is_valid_and_has_a_pages_job() -> None:
+    file = ROOT / ".gitlab-ci.yml"
+    validate("vendor.gitlab-ci", file)
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    assert "handbook check --format gitlab > gl-code-quality-report.json || true" in data["check"]["script"]
+    assert any("handbook build --shard" in line for line in data["build"]["script"])
+    assert data["pages"]["artifacts"]["paths"] == ["public"]
+
+
+def test_shards_split_the_clients_without_overlap(tmp_path: Path) -> None:
+    from generator.build import shard
+
+    slugs = [f"client-{i}" for i in range(50)]
+    parts = [shard(slugs, f"{k}/3") for k in (1, 2, 3)]
+    assert sorted(sum(parts, [])) == sorted(slugs)
+    assert set(shard(slugs + ["zz-new"], "1/3")) - {"zz-new"} == set(parts[0])
+
+
+def test_gitlab_format_is_a_code_quality_report(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL.replace("type: kickoff", "type: kickof")})
+    result = handbook(repo, "check", "--format", "gitlab")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report == [{
+        "description": "meetings[0].type: 'kickof' is not one of kickoff, regular, review, workshop, other "
+                       "(did you mean 'kickoff'?)",
+        "check_name": "handbook", "fingerprint": report[0]["fingerprint"], "severity": "major",
+        "location": {"path": "projects/beispiel/project.yml", "lines": {"begin": 9}},
+    }]
