@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("slug", metavar="SLUG")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
 
+    pdf = sub.add_parser("pdf", help="build one client and print its whole handbook to OUT/SLUG/handbuch.pdf")
+    pdf.add_argument("slug", metavar="SLUG")
+    pdf.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+
     new = sub.add_parser("new", help="create projects/SLUG/project.yml from a commented template")
     new.add_argument("slug", metavar="SLUG")
     new.add_argument("--client", required=True, help="the client's display name")
@@ -114,7 +118,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "generate": cmd_generate, "new": cmd_new, "serve": cmd_serve}
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from .build import build_all
+    from .pdf import pdf_name, print_pdf
+    from .report import Reporter
+
+    _refuse_inside(args)
+    run = build_all(args.repo, [args.slug], args.out)
+    reporter = Reporter()
+    if reporter.build_summary(run.check, run.outcomes, args.out) != 0:
+        return 1
+    language = _language(args.repo, args.slug)
+    target = print_pdf(args.out / args.slug, args.out / args.slug / pdf_name(language))
+    print(f"{args.slug}: {target}")
+    return 0
+
+
+def _language(repo: Path, slug: str) -> str:
+    from .check import check_all
+
+    resolved = check_all(repo, [slug]).results[0].resolved
+    return resolved.lang if resolved else "de"
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "generate": cmd_generate, "new": cmd_new, "serve": cmd_serve, "pdf": cmd_pdf}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,7 +48,14 @@ def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict
         "site_name": str(html_escape(f"{view.client} – {view.title}")),
         "docs_dir": "docs",
         "theme": {"name": "material", "language": lang, "custom_dir": "overrides", "palette": palette},
-        "plugins": [{"search": {"lang": lang}}],
+        "plugins": [
+            {"search": {"lang": lang}},
+            # one page with the whole handbook in order, for print and `handbook pdf`; must come last
+            {"print-site": {"add_to_navigation": True, "print_page_title": L["print_page"],
+                            "add_cover_page": False, "add_print_site_banner": False,
+                            "add_table_of_contents": True, "toc_title": L["contents"], "toc_depth": 2,
+                            "enumerate_headings": False, "add_full_urls": False, "path_to_pdf": ""}},
+        ],
         "extra": {"noindex": view.noindex, "generator": False},
         "extra_css": ["assets/handbook.css"],
         "nav": nav_items,

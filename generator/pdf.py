@@ -1,0 +1,51 @@
+"""`handbook pdf SLUG`: the print page of a built site, printed by headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .check import UsageError
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium() -> str:
+    for name in BROWSERS:
+        if path := shutil.which(name):
+            return path
+    raise UsageError("Chromium was not found; install it: apt-get install chromium (Debian/Ubuntu)")
+
+
+def chromium_flags(profile: Path) -> list[str]:
+    """Headless, and quiet on the network: no background requests to anyone."""
+    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
+             f"--user-data-dir={profile}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    return flags
+
+
+def pdf_name(language: str) -> str:
+    return "handbook.pdf" if language == "en" else "handbuch.pdf"
+
+
+def print_pdf(site: Path, target: Path, timeout: float = 120) -> Path:
+    page = site / "print_page" / "index.html"
+    if not page.is_file():
+        raise UsageError(f"{site} has no print page; build the site first (handbook build)")
+    browser = find_chromium()
+    with tempfile.TemporaryDirectory(prefix="handbook-chromium-") as profile:
+        tmp = target.with_name(f".{target.name}.tmp")
+        cmd = [browser, *chromium_flags(Path(profile)), "--no-pdf-header-footer", "--virtual-time-budget=10000",
+               f"--print-to-pdf={tmp}", page.resolve().as_uri()]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
+            tmp.unlink(missing_ok=True)
+            raise UsageError(f"Chromium could not print {page}: {result.stderr.strip()[-500:]}")
+        os.replace(tmp, target)
+    return target

@@ -1,0 +1,43 @@
+"""`handbook pdf`: real headless Chromium prints the whole handbook; pdftotext reads it back."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_repo
+from .test_cli import handbook
+
+pytestmark = pytest.mark.skipif(not shutil.which("chromium") or not shutil.which("pdftotext"),
+                                reason="needs Debian chromium and poppler-utils (make test installs them as root)")
+
+
+def test_pdf_has_every_chapter(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, examples=True)
+    result = handbook(repo, "pdf", "muster-maschinenbau")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = repo / "site" / "muster-maschinenbau" / "handbuch.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    folded = " ".join(text.split())
+    chapters = ["Organisation", "Alle Rollen", "Alle Personen und Teams", "RACI-Matrix", "Kommunikation",
+                "Eskalationspfad", "Termine", "Meilensteine", "Systemlandschaft"]
+    chapters += [line[2:].strip() for f in sorted((repo / "docs" / "de").glob("*.md"))
+                 for line in f.read_text(encoding="utf-8").splitlines()[:1]]
+    for person in sorted((repo / "site" / "muster-maschinenbau" / "personen").glob("*/index.html")):
+        heading = person.read_text(encoding="utf-8").split("<h1", 1)[1].split(">", 1)[1].split("<", 1)[0]
+        chapters.append(" ".join(heading.split()))
+    missing = [c for c in chapters if c not in folded]
+    assert not missing, missing
+    assert "INTERNAL-MARKER" not in folded
+
+
+def test_pdf_without_a_client_is_a_usage_error(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, examples=True)
+    result = handbook(repo, "pdf", "unknown-client")
+    assert result.returncode == 2
+    assert "no client project 'unknown-client'" in result.stderr
