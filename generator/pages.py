@@ -62,7 +62,7 @@ def render(template: str, view: View, here: str, svgs: dict[str, str], **extra) 
 def _tidy(markdown: str) -> str:
     """Collapse runs of blank lines the templates leave, end with exactly one newline."""
     lines, blank = [], 0
-    for line in markdown.splitlines():
+    for line in markdown.split("\n"):  # not splitlines(): U+2028 and friends are text here
         blank = blank + 1 if not line.strip() else 0
         if blank <= 1:
             lines.append(line.rstrip())

@@ -90,9 +90,11 @@ class Text(Type):
         if len(text) > self.max_len:
             return ctx.error(node, path, f"too long ({len(text)} characters; at most {self.max_len})")
         allowed = "\n\t" if self.multiline else ""
+        refused = ("Cc", "Cs") if self.multiline else ("Cc", "Cs", "Zl", "Zp")
         for ch in text:
-            if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
-                where = "a line break" if ch == "\n" else f"the control character U+{ord(ch):04X}"
+            if ch not in allowed and unicodedata.category(ch) in refused:
+                kind = "line separator" if unicodedata.category(ch) in ("Zl", "Zp") else "control character"
+                where = "a line break" if ch == "\n" else f"the {kind} U+{ord(ch):04X}"
                 return ctx.error(node, path, f"contains {where}; write it on one line without it")
         return text
 
@@ -102,7 +104,7 @@ class Text(Type):
         if self.multiline:
             pattern = r"^(?=[\s\S]*\S)[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
         else:
-            pattern = r"^(?=.*\S)[^\u0000-\u001f\u007f-\u009f]*$"
+            pattern = r"^(?=.*\S)[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
         return {"type": ["string", "number", "boolean"], "maxLength": self.max_len, "pattern": pattern}
 
 
