@@ -56,10 +56,13 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix when a close candidate exists, else ''."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+    """A ' (did you mean 'x'?)' suffix when a close candidate exists (case ignored), else ''."""
+    by_lower: dict[str, str] = {}
+    for candidate in sorted(set(candidates)):
+        by_lower.setdefault(candidate.lower(), candidate)
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
+    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

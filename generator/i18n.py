@@ -52,6 +52,11 @@ LABELS: dict[str, dict[str, str]] = {
         "dg_alt_communication": "Kommunikationsdiagramm: {lines} zwischen {parties}.",
         "dg_alt_escalation": "Eskalationspfad in {levels}: {chain}.",
         "dg_alt_person": "Diagramm zu {name}: Rollen, Vertretung und Kommunikation mit {parties}.",
+        # downloads (generator/downloads.py)
+        "milestone": "Meilenstein", "downloads": "Downloads",
+        "dl_meetings": "Termine und Meilensteine für Ihren Kalender (iCalendar)",
+        "dl_raci": "RACI-Matrix als Tabelle (CSV)", "dl_communication": "Kommunikationsmatrix als Tabelle (CSV)",
+        "dl_contacts": "Wichtige Kontakte für Ihr Adressbuch (vCard)",
     },
     "en": {
         "start": "Home", "organisation": "Organisation", "roles": "Roles", "people": "People",
@@ -100,6 +105,11 @@ LABELS: dict[str, dict[str, str]] = {
         "dg_alt_communication": "Communication diagram: {lines} between {parties}.",
         "dg_alt_escalation": "Escalation path in {levels}: {chain}.",
         "dg_alt_person": "Diagram for {name}: roles, deputies and communication with {parties}.",
+        # downloads (generator/downloads.py)
+        "milestone": "Milestone", "downloads": "Downloads",
+        "dl_meetings": "Meetings and milestones for your calendar (iCalendar)",
+        "dl_raci": "RACI matrix as a spreadsheet (CSV)", "dl_communication": "Communication matrix as a spreadsheet (CSV)",
+        "dl_contacts": "Key contacts for your address book (vCard)",
     },
 }
 

@@ -205,12 +205,18 @@ def _refs(path: str, refs: list[str]) -> Iterator[tuple[str, str, str]]:
 def _check_ref(resolved: Resolved, path: str, ref: str, allowed: str, error) -> None:
     if allowed == "role":
         if ref not in resolved.roles:
-            error(path, f"unknown role '{ref}'{did_you_mean(ref, resolved.roles)}")
+            error(path, f"unknown role '{ref}'{did_you_mean(ref, resolved.roles, 0)}")
         return
     if allowed == "person":
-        if ref not in resolved.people:
-            error(path, f"unknown person '{ref}'{did_you_mean(ref, resolved.people)}; name a person id")
+        if ref in resolved.people:
+            return
+        if ref in resolved.roles or ref in resolved.workgroups or ref in GROUPS:
+            kind = "a role" if ref in resolved.roles else "a workgroup" if ref in resolved.workgroups else "a group"
+            error(path, f"'{ref}' is {kind}, not a person; name a person id")
+        else:
+            error(path, f"unknown person '{ref}'{did_you_mean(ref, resolved.people, 0)}; name a person id")
         return
     known = [*resolved.people, *resolved.roles, *resolved.workgroups, *GROUPS]
     if ref not in known:
-        error(path, f"unknown reference '{ref}'{did_you_mean(ref, known)}; name a person, role, workgroup or group")
+        # the spec asks for the closest known id, however far
+        error(path, f"unknown reference '{ref}'{did_you_mean(ref, known, 0)}; name a person, role, workgroup or group")

@@ -20,7 +20,8 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
         out.append(Diagnostic(locate(path), path, message, severity))  # type: ignore[arg-type]
 
     for rule in (_role_counts, _named_roles, _role_sides, _deputies, _raci, _period, _meetings,
-                 _escalation, _team_size, _represents, _meeting_types, _communication, _placeholders):
+                 _escalation, _team_size, _represents, _meeting_types, _communication, _nobody, _role_limits,
+                 _placeholders):
         rule(r, report)
     return out
 
@@ -67,18 +68,32 @@ def _deputies(r: Resolved, report: Report) -> None:
 
 
 def _raci(r: Resolved, report: Report) -> None:
+    miscounted = {role.id for role in r.roles.values() if not _count_ok(r, role)}
     for task in r.tasks:
         path = _task_path(r, task)
         label = task.task.en if task.task else task.id
+        where = f"{path}.{{}}" if not task.from_catalog or _overridden(r, task) else path
         accountable = r.expand(task.accountable) if task.accountable else []
-        if len(accountable) != 1:
+        if len(accountable) != 1 and task.accountable not in miscounted:  # else: the role count says it
             who = ", ".join(accountable) or "nobody"
-            report(f"{path}.accountable" if not task.from_catalog or _overridden(r, task) else path,
-                   f"task '{label}': accountable '{task.accountable}' must be exactly one person, "
-                   f"but resolves to {who}")
-        if not any(r.expand(ref) for ref in task.responsible):
-            report(f"{path}.responsible" if not task.from_catalog or _overridden(r, task) else path,
-                   f"task '{label}': nobody is responsible ({', '.join(task.responsible)} has no holder)")
+            report(where.format("accountable"), f"task '{label}': accountable '{task.accountable}' must be "
+                                                f"exactly one person, but resolves to {who}{_fix(r, task)}")
+        nobody = not any(r.expand(ref) for ref in task.responsible)
+        if nobody and not set(task.responsible) & miscounted:
+            verb = "has" if len(task.responsible) == 1 else "have"
+            report(where.format("responsible"), f"task '{label}': nobody is responsible "
+                                                f"({', '.join(task.responsible)} {verb} no holder){_fix(r, task)}")
+
+
+def _count_ok(r: Resolved, role) -> bool:
+    count = len(r.holders(role.id))
+    return (role.min is None or count >= role.min) and (role.max is None or count <= role.max)
+
+
+def _fix(r: Resolved, task: Task) -> str:
+    if task.from_catalog and not _overridden(r, task):
+        return f"; give the role a holder, or override or remove the catalog task '{task.id}' under raci:"
+    return ""
 
 
 def _overridden(r: Resolved, task: Task) -> bool:
@@ -150,10 +165,34 @@ def _meeting_types(r: Resolved, report: Report) -> None:
 
 def _communication(r: Resolved, report: Report) -> None:
     lead = r.project_lead()
-    senders = {c.from_ for c in r.project.communication}
-    if lead and not senders & {"project_lead", lead.id}:
+    if lead is None:
+        return
+    if not r.project.communication:
+        report("communication", "there is no communication matrix (communication:); the client's project "
+                                "lead should be a sender in it", "warning")
+    elif not any(lead.id in r.expand(c.from_) for c in r.project.communication):
         report("communication", "the client's project lead never appears as sender ('from') in the "
                                 "communication matrix; they forward information to the team", "warning")
+
+
+def _nobody(r: Resolved, report: Report) -> None:
+    """Single references that reach nobody: a line, level or milestone without anyone behind it."""
+    places = [(f"communication[{i}].from", c.from_) for i, c in enumerate(r.project.communication)]
+    places += [(f"escalation[{i}].contact", e.contact) for i, e in enumerate(r.project.escalation)]
+    places += [(f"milestones[{i}].owner", m.owner) for i, m in enumerate(r.project.milestones) if m.owner]
+    for path, ref in places:
+        if not r.expand(ref):
+            report(path, f"'{ref}' has no holder in this project, so this reaches nobody", "warning")
+
+
+def _role_limits(r: Resolved, report: Report) -> None:
+    for i, role in enumerate(r.project.roles):
+        if role.min is not None and role.max is not None and role.min > role.max:
+            report(f"roles[{i}].min", f"min ({role.min}) is greater than max ({role.max})")
+    for i, p in enumerate(r.project.people):
+        if p.represents is not None and "key_user" not in p.roles:
+            report(f"people[{i}].represents", "only key users represent departments; "
+                                              f"'{p.id}' holds no key_user role", "warning")
 
 
 def _placeholders(r: Resolved, report: Report) -> None:

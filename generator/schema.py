@@ -186,7 +186,7 @@ class Bool(Type):
             return text
         if node.plain and text in _BOOLS:
             return _BOOLS[text]
-        return ctx.error(node, path, f"expected true or false, found {describe(node)}")
+        return ctx.error(node, path, f"expected true or false without quotes, found {describe(node)}")
 
     def json(self) -> dict:
         return {"type": "boolean"}

@@ -10,6 +10,7 @@ are decided later, by the schema stage, where the expected type is known.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 import yaml
@@ -56,13 +57,23 @@ def _pos(file: str, mark: yaml.Mark | None) -> Pos:
 class _Builder:
     """Builds Node trees from PyYAML events; refuses what the format forbids."""
 
-    def __init__(self, file: str, events) -> None:
+    def __init__(self, file: str, events, text: str = "") -> None:
         self.file = file
         self.events = events
+        self.text = text
         self.diagnostics: list[Diagnostic] = []
 
     def fail(self, event, message: str) -> None:
         raise UserError(Diagnostic(_pos(self.file, event.start_mark), "", message))
+
+    def typed_tag(self, event, tag: str) -> str:
+        """The tag as the user wrote it (`!!str`), not as PyYAML expands it (`tag:yaml.org,2002:str`)."""
+        mark = event.start_mark
+        if mark is not None and self.text:
+            found = re.search(r"!\S*", self.text[mark.index : mark.index + 200])
+            if found:
+                return found.group(0)
+        return tag
 
     def next(self):
         return next(self.events)
@@ -71,11 +82,11 @@ class _Builder:
         if depth > MAX_DEPTH:
             self.fail(event, f"nesting deeper than {MAX_DEPTH} levels")
         if isinstance(event, yaml.AliasEvent):
-            self.fail(event, "aliases (*name) are not allowed; write the value out")
+            self.fail(event, f"aliases (*{event.anchor}) are not allowed; write the value out")
         if getattr(event, "anchor", None):
             self.fail(event, f"anchors (&{event.anchor}) are not allowed; write the value out")
         if (tag := getattr(event, "tag", None)) is not None:
-            self.fail(event, f"tags ({tag}) are not allowed; remove the tag")
+            self.fail(event, f"tags ({self.typed_tag(event, tag)}) are not allowed; remove the tag")
         pos = _pos(self.file, event.start_mark)
         if isinstance(event, yaml.ScalarEvent):
             # plain style: None from PyYAML's parser, "" from libyaml's
@@ -117,7 +128,7 @@ def parse(text: str, file: str) -> tuple[Node, list[Diagnostic]]:
         events = iter(list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))))
     except yaml.YAMLError:
         events = yaml.parse(text, Loader=yaml.SafeLoader)
-    builder = _Builder(file, events)
+    builder = _Builder(file, events, text)
     try:
         first = next(events)  # StreamStart
         doc = next(events)
@@ -132,8 +143,14 @@ def parse(text: str, file: str) -> tuple[Node, list[Diagnostic]]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         raise UserError(Diagnostic(_pos(file, mark), "", f"YAML syntax error: {problem}")) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        raise UserError(Diagnostic(Pos(file, 1, 1), "", f"YAML error: {exc}")) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        before = text[: exc.position]
+        pos = Pos(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise UserError(Diagnostic(pos, "", f"the file contains the control character U+{ord(char):04X}; remove it")) from None
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise UserError(Diagnostic(Pos(file, 1, 1), "", f"YAML error: {first}")) from None
     del first
     return root, builder.diagnostics
 
@@ -153,7 +170,8 @@ def load_file(path: Path, display: str) -> tuple[Map, list[Diagnostic]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise UserError(
             Diagnostic(Pos(display, line, col), "", "the file is not valid UTF-8; save it as UTF-8")
         ) from None
