@@ -41,7 +41,7 @@ def generate_client(repo: Path, result: ProjectResult, out: Path) -> Path:
     assert result.resolved is not None
     tmp = temp_folder(out, result.slug)
     try:
-        write_client(repo, result.slug, result.resolved, tmp)
+        write_client(repo, result.slug, result.resolved, tmp, source_date_epoch(repo, result.slug))
         swap_in(tmp, out / result.slug)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -58,9 +58,10 @@ def build_client(repo: Path, result: ProjectResult, out: Path) -> Outcome:
     try:
         source = tmp / "src"
         source.mkdir()
-        write_client(repo, result.slug, result.resolved, source)
+        epoch = source_date_epoch(repo, result.slug)
+        write_client(repo, result.slug, result.resolved, source, epoch)
         html = tmp / "html"
-        mkdocs_build(source / "mkdocs.yml", html, source_date_epoch(repo, result.slug))
+        mkdocs_build(source / "mkdocs.yml", html, epoch)
         verify_site(html)
         incremental.forget(out, result.slug)
         swap_in(html, out / result.slug)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from functools import cache
 from pathlib import Path
 
@@ -46,8 +47,16 @@ def anchor(ident: str) -> Markup:
     return Markup(f"{{ #{ident} }}")
 
 
-def render(template: str, view: View, here: str, svgs: dict[str, str], **extra) -> str:
+def render(template: str, view: View, here: str, svgs: dict[str, str], downloads: dict[str, str],
+           **extra) -> str:
     env = environment()
+
+    def download(name: str) -> Markup:
+        """A link to a generated file under downloads/, or nothing when the project has no such file."""
+        if name not in downloads:
+            return Markup("")
+        rel = posixpath.relpath(f"downloads/{name}", posixpath.dirname(here) or ".")
+        return Markup(f"[{escape.text(downloads[name])}]({rel}){{ download }}")
 
     def diagram(name: str) -> Markup:
         """Inline SVG (never <img>, so dark mode can recolour it), kept out of the search index."""
@@ -55,7 +64,8 @@ def render(template: str, view: View, here: str, svgs: dict[str, str], **extra) 
             return Markup("")
         return Markup(f'<div class="hb-diagram" data-search-exclude>\n{svgs[name].strip()}\n</div>')
 
-    out = env.get_template(template).render(v=view, L=view.L, link=view.linker(here), diagram=diagram, **extra)
+    out = env.get_template(template).render(v=view, L=view.L, link=view.linker(here), diagram=diagram,
+                                            download=download, downloads=downloads, **extra)
     return _tidy(out)
 
 
@@ -69,13 +79,15 @@ def _tidy(markdown: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def render_pages(view: View, svgs: dict[str, str] | None = None) -> dict[str, str]:
+def render_pages(view: View, svgs: dict[str, str] | None = None,
+                 downloads: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated page of a client: path under docs/ -> Markdown.
 
     ``svgs`` holds the rendered diagrams by name; without them (golden tests) pages
     simply have no pictures, the tables beside them stay the accessible source.
+    ``downloads`` maps the files written to docs/downloads/ to their link texts.
     """
-    svgs = svgs or {}
+    svgs, downloads = svgs or {}, downloads or {}
     P = view.P
     specs: list[tuple[str, str, dict]] = [
         ("index.md", "index.md.j2", {}),
@@ -88,7 +100,7 @@ def render_pages(view: View, svgs: dict[str, str] | None = None) -> dict[str, st
         (f"{P['communication']}.md", "communication.md.j2", {}),
         (f"{P['meetings']}.md", "meetings.md.j2", {}),
     ]
-    return {here: render(template, view, here, svgs, **extra) for here, template, extra in specs}
+    return {here: render(template, view, here, svgs, downloads, **extra) for here, template, extra in specs}
 
 
 def nav(view: View, pages: dict[str, str], chapters: list[str], client_pages: list[str]) -> list:

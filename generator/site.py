@@ -8,16 +8,21 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 from markupsafe import escape as html_escape
 
+from .diagrams import alt_text, client_diagrams
+from .downloads import client_downloads, link_texts
 from .pages import nav, render_pages
+from .svg import render_all
 from .resolve import Resolved
 from .view import View
 
 ASSETS = Path(__file__).parent / "assets"
+CSS = ("handbook.css", "diagrams.css")
 
 
 @dataclass
@@ -57,34 +62,45 @@ def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict
                             "enumerate_headings": False, "add_full_urls": False, "path_to_pdf": ""}},
         ],
         "extra": {"noindex": view.noindex, "generator": False},
-        "extra_css": ["assets/handbook.css"],
+        "extra_css": [f"assets/{css}" for css in CSS],
         "nav": nav_items,
     }
 
 
-def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path) -> None:
-    """Write DIR/<slug>/ (a fresh, empty folder): mkdocs.yml, docs/, overrides/."""
+def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch: int) -> None:
+    """Write DIR/<slug>/ (a fresh, empty folder): mkdocs.yml, docs/ (pages, downloads, assets), overrides/."""
     view = View(resolved)
-    pages = render_pages(view)
+    files = client_downloads(view, slug, datetime.fromtimestamp(epoch, UTC))
+    texts = link_texts(view)
+    dots = client_diagrams(view)
+    svgs = render_all(dots, titles={name: alt_text(view, name) for name in dots})
+    pages = render_pages(view, svgs, {name: texts[name] for name in files})
+    chapters = _copy_pages(pages, shared_chapters(repo, view.lang), view.P["methodology"])
+    extra = _copy_pages(pages, client_pages(repo, slug), view.P["pages"])
     docs = folder / "docs"
-    chapters = []
-    for src in shared_chapters(repo, view.lang):
-        pages[f"{view.P['methodology']}/{src.name}"] = src.read_text(encoding="utf-8")
-        chapters.append(f"{view.P['methodology']}/{src.name}")
-    extra = []
-    for src in client_pages(repo, slug):
-        pages[f"{view.P['pages']}/{src.name}"] = src.read_text(encoding="utf-8")
-        extra.append(f"{view.P['pages']}/{src.name}")
     for rel, text in sorted(pages.items()):
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
+    (docs / "downloads").mkdir()
+    for name, content in files.items():
+        (docs / "downloads" / name).write_bytes(content)
     (docs / "assets").mkdir(exist_ok=True)
-    shutil.copyfile(ASSETS / "handbook.css", docs / "assets" / "handbook.css")
+    for css in CSS:
+        shutil.copyfile(ASSETS / css, docs / "assets" / css)
     shutil.copytree(ASSETS / "overrides", folder / "overrides")
     config = client_config(view, repo, folder, nav(view, pages, chapters, extra))
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000)
     (folder / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
+
+
+def _copy_pages(pages: dict[str, str], sources: list[Path], section: str) -> list[str]:
+    """Add Markdown files from the repository under ``section/``; return their paths in order."""
+    added = []
+    for src in sources:
+        pages[f"{section}/{src.name}"] = src.read_text(encoding="utf-8")
+        added.append(f"{section}/{src.name}")
+    return added
 
 
 def source_date_epoch(repo: Path, slug: str) -> int:

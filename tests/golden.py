@@ -11,7 +11,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from datetime import UTC, datetime
+
 from generator.check import check_all
+from generator.downloads import client_downloads, link_texts
 from generator.format import json_schema
 from generator.pages import render_pages
 from generator.view import View
@@ -30,7 +33,10 @@ def example_pages() -> dict[str, dict[str, str]]:
     out = {}
     for result in run.results:
         assert result.ok and result.resolved, f"example {result.slug} does not check clean"
-        out[result.slug] = render_pages(View(result.resolved))
+        view = View(result.resolved)
+        files = client_downloads(view, result.slug, datetime(2027, 1, 1, tzinfo=UTC))
+        texts = link_texts(view)
+        out[result.slug] = render_pages(view, downloads={name: texts[name] for name in files})
     return out
 
 

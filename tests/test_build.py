@@ -154,3 +154,30 @@ def test_generate_output_builds_with_stock_mkdocs(tmp_path: Path) -> None:
                              str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Petra Lang" in (tmp_path / "out" / "personen" / "pl" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_that_would_load_a_third_party_resource_fails_the_build(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL, "other": MINIMAL})
+    pages = repo / "projects" / "beispiel" / "pages"
+    pages.mkdir()
+    (pages / "extra.md").write_text("# Extra\n\n![Logo](https://tracker.example/logo.png)\n", encoding="utf-8")
+    result = handbook(repo, "build")
+    assert result.returncode == 1
+    assert "beispiel: failed: MkDocs: third-party resources in the site" in result.stdout
+    assert "tracker.example" in result.stdout
+    assert not (repo / "site" / "beispiel").exists() and (repo / "site" / "other" / "index.html").is_file()
+
+
+def test_unchanged_clients_are_skipped_and_a_catalog_change_rebuilds_all(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"one": MINIMAL, "two": MINIMAL})
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("2 built, 0 skipped")
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("0 built, 2 skipped")
+    file = repo / "projects" / "one" / "project.yml"
+    file.write_text(MINIMAL.replace("Beispiel AG", "Eins AG"), encoding="utf-8")
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("1 built, 1 skipped")
+    catalog = repo / "projects" / "roles.yml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# a comment changes the catalog's hash\n",
+                       encoding="utf-8")
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("2 built, 0 skipped")
+    shutil.rmtree(repo / "site" / "two")
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("1 built, 1 skipped")
