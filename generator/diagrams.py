@@ -9,109 +9,16 @@ so dark mode can recolour the inline SVG.
 
 from __future__ import annotations
 
-import re
-import textwrap
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .dot import Graph, Quoted, label
 from .model import CommLine, Person
 from .view import View
 
-WRAP = 26  # characters per label line
-LIMIT = 300  # characters per label part, as the schema allows for plain text
-FONT = "DejaVu Sans"
 PERSON_CAP = 12  # nodes in a per-person diagram
 CLIENT_TIERS = ("project_lead", "key_user", "team_member")  # then workgroups, then other roles
 CONTRACTOR_TIERS = ("account_manager", "account_manager_deputy", "resource_coordinator", "support", "backoffice")
 ROW = {"client": 3, "contractor": 1}  # nodes per row before a tier wraps onto the next row
-_SAFE = re.compile(r"^[A-Za-z0-9 ,.#_:-]*$")  # constant attribute values we write ourselves
-_XML_INVALID = re.compile("[\ufffe\uffff]")
-
-
-class Quoted(str):
-    """A DOT string already quoted by ``label()``."""
-
-
-def label(*parts: str, width: int = WRAP, limit: int = LIMIT) -> Quoted:
-    """Plain text -> a double-quoted DOT label that dot shows literally.
-
-    Each part starts a new line and is wrapped at ``width``; a line break in the
-    text is a line break in the label. Control characters are dropped, each part
-    is cut at ``limit`` characters. ``\\`` and ``"`` are escaped for the DOT lexer
-    and ``&`` for dot's entity decoding; the result is always quoted, so it is
-    never an HTML-like ``<...>`` label and a trailing backslash stays a character.
-    """
-    lines: list[str] = []
-    for part in parts:
-        text = _clean(str(part))
-        if len(text) > limit:
-            text = text[: limit - 1].rstrip() + "…"
-        for paragraph in text.split("\n"):
-            lines += textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=True)
-    escaped = (line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;") for line in lines)
-    return Quoted('"' + "\\n".join(escaped) + '"')
-
-
-def _clean(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cs"))
-    return _XML_INVALID.sub("", text)
-
-
-def _attrs(attrs: dict[str, str | int | float | None]) -> str:
-    out = []
-    for key, value in attrs.items():
-        if value is None:
-            continue
-        if isinstance(value, Quoted):
-            out.append(f"{key}={value}")
-        else:
-            assert _SAFE.match(str(value)), f"unsafe constant attribute {key}={value!r}"
-            out.append(f'{key}="{value}"')
-    return ", ".join(out)
-
-
-@dataclass
-class Graph:
-    """A DOT digraph built in order: the same calls give the same text."""
-
-    name: str
-    attrs: dict
-    ids: dict[str, str] = field(default_factory=dict)
-    body: list[str] = field(default_factory=list)
-    indent: str = "  "
-
-    def node(self, key: str, text: Quoted, **attrs) -> str:
-        if key not in self.ids:
-            self.ids[key] = f"n{len(self.ids)}"
-            self.body.append(f"{self.indent}{self.ids[key]} [{_attrs({'label': text, **attrs})}];")
-        return self.ids[key]
-
-    def edge(self, tail: str, head: str, **attrs) -> None:
-        self.body.append(f"  {self.ids[tail]} -> {self.ids[head]} [{_attrs(attrs)}];")
-
-    def same_rank(self, keys: list[str]) -> None:
-        self.body.append(f"{self.indent}{{rank=same; {' '.join(self.ids[k] for k in keys)}}}")
-
-    @contextmanager
-    def cluster(self, name: str, text: Quoted, cls: str) -> Iterator[None]:
-        self.body.append(f"  subgraph cluster_{name} {{")
-        self.body.append(f"    graph [{_attrs({'label': text, 'class': cls, 'style': 'rounded'})}];")
-        self.indent = "    "
-        yield
-        self.indent = "  "
-        self.body.append("  }")
-
-    def dot(self) -> str:
-        head = [
-            f"digraph {self.name} {{",
-            f"  graph [{_attrs({'fontname': FONT, 'fontsize': 12, 'bgcolor': 'transparent', **self.attrs})}];",
-            f"  node [{_attrs({'fontname': FONT, 'fontsize': 10, 'shape': 'box', 'style': 'rounded,filled', 'fillcolor': 'white', 'margin': '0.12,0.06'})}];",
-            f"  edge [{_attrs({'fontname': FONT, 'fontsize': 9, 'arrowsize': 0.7})}];",
-        ]
-        return "\n".join([*head, *self.body, "}"]) + "\n"
 
 
 # ---------------------------------------------------------------------------- public

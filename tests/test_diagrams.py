@@ -12,9 +12,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import diagrams
+from generator import diagrams, dot
 from generator.check import check_all
-from generator.diagrams import LIMIT, alt_text, client_diagrams, label
+from generator.diagrams import alt_text, client_diagrams
+from generator.dot import LIMIT, label
 from generator.svg import render_all, run_dot
 from generator.view import View
 
@@ -333,7 +334,7 @@ def test_label_escaping(text: str, expected: str) -> None:
 def test_label_wraps_and_caps() -> None:
     text = "Projektstatus, Entscheidungen und nächste Schritte"
     assert label(text, width=30) == '"Projektstatus, Entscheidungen\\nund nächste Schritte"'
-    assert all(len(line) <= diagrams.WRAP for line in unquote(label(text)).split("\n"))
+    assert all(len(line) <= dot.WRAP for line in unquote(label(text)).split("\n"))
     assert label("Donaudampfschifffahrtsgesellschaftskapitänsmütze", width=20).count("\\n") == 2
     long = label("x" * 1000)
     assert len(unquote(long).replace("\n", "")) == LIMIT and unquote(long).endswith("…")

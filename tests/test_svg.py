@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import svg as svg_module
-from generator.diagrams import label
+from generator.dot import label
 from generator.svg import DotFailed, DotMissing, inline, render_all, run_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
