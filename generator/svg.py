@@ -21,6 +21,8 @@ ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_CLUSTER = re.compile(r"\bsubgraph\s+\"?cluster", re.I)
+_BATCH_ID = re.compile(r'id="page\d+,\d+_graph0"')
 _URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*[^#\s'\"]")
 _FORBIDDEN = {"image", "script", "foreignObject", "iframe", "use", "a"}  # we never ask dot for any of these
@@ -41,12 +43,14 @@ class DotFailed(Exception):
 def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs: int | None = None) -> dict[str, str]:
     """name -> inline SVG for every diagram of one client; ``titles`` maps name -> its text alternative.
 
-    One dot process per diagram, ``jobs`` of them at a time (default: CPU count).
-    Measured for the 18 diagrams of the Muster example on 2 CPUs: one after another
-    ~250 ms, in parallel ~140 ms, all graphs through a single dot process ~30 ms.
-    The single process is not used: Graphviz 2.43 writes the clusters of any graph
-    but the first of a process in an order that changes from run to run, and
-    builds must be byte-identical (tests/test_svg.py renders the org chart repeatedly).
+    Starting dot costs more than laying out a small graph: for the 18 diagrams of the
+    Muster example on 2 CPUs, one process each took ~250 ms in a row and ~140 ms in
+    parallel, one process for all ~30 ms. But Graphviz 2.43 writes the clusters of
+    any graph after the first of a process in an order that changes from run to run.
+    So a graph with clusters gets a dot process of its own; the cluster-free ones
+    (person, communication and escalation diagrams) share ``jobs`` processes (default:
+    CPU count). tests/test_svg.py checks that the shared runs give exactly the bytes
+    of one process per graph, and that repeated runs give the same bytes.
     """
     for name in dots:
         if not _NAME.match(name):
@@ -54,10 +58,34 @@ def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs:
     dot_command()  # fail early and once when Graphviz is missing
     titles = titles or {}
     names = sorted(dots)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(names)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        raw = list(pool.map(lambda name: run_dot(dots[name], name), names))
-    return {name: inline(svg, name, titles.get(name, name)) for name, svg in zip(names, raw, strict=True)}
+    alone = [[n] for n in names if _CLUSTER.search(dots[n])]
+    shared = [n for n in names if not _CLUSTER.search(dots[n])]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(shared)))
+    batches = alone + [b for b in (shared[i::workers] for i in range(workers)) if b]
+    raw: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), jobs or os.cpu_count() or 1))) as pool:
+        for result in pool.map(lambda batch: _run_batch({n: dots[n] for n in batch}), batches):
+            raw.update(result)
+    return {name: inline(raw[name], name, titles.get(name, name)) for name in names}
+
+
+def _run_batch(dots: dict[str, str]) -> dict[str, str]:
+    """Several cluster-free graphs through one dot process; on failure, find the culprit one by one."""
+    if len(dots) == 1:
+        return {name: run_dot(dot, name) for name, dot in dots.items()}
+    try:
+        svgs = _split(run_dot("".join(dots.values()), "batch"))
+    except DotFailed:
+        svgs = []
+    if len(svgs) != len(dots):
+        return {name: run_dot(dot, name) for name, dot in dots.items()}
+    return dict(zip(dots, svgs, strict=True))
+
+
+def _split(output: str) -> list[str]:
+    """dot's output for several graphs: one XML document after another."""
+    docs = ["<?xml" + part for part in output.split("<?xml")[1:]]
+    return [_BATCH_ID.sub('id="graph0"', doc) for doc in docs]  # later graphs get id="page0,1_graph0"
 
 
 def dot_command() -> str:

@@ -164,3 +164,18 @@ def test_environment_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GVBINDIR", "/nonexistent")
     assert svg_module._env()["LC_ALL"] == "C.UTF-8" and "GVBINDIR" not in svg_module._env()
     assert render_all(DOTS, TITLES)["org"].count("<text") == 3
+
+
+def test_shared_dot_processes_give_the_bytes_of_one_process_per_graph(tmp_path) -> None:
+    from generator.check import check_all
+    from generator.diagrams import client_diagrams
+    from generator.view import View
+
+    from .conftest import make_repo
+
+    repo = make_repo(tmp_path, examples=True)
+    for result in check_all(repo).results:
+        dots = client_diagrams(View(result.resolved))
+        alone = {n: inline(run_dot(d, n), n, n) for n, d in dots.items()}
+        for jobs in (1, 2, 3):
+            assert render_all(dots, jobs=jobs) == alone
