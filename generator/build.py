@@ -100,8 +100,15 @@ def _worker_build(repo: Path, slug: str, out: Path) -> tuple[Outcome, list]:
     return build_client(repo, result, out), result.diagnostics
 
 
-def build_all(repo: Path, slugs: list[str], out: Path, progress=None, jobs: int | None = None,
-              shard_spec: str | None = None, force: bool = False) -> BuildRun:
+def build_all(
+    repo: Path,
+    slugs: list[str],
+    out: Path,
+    progress=None,
+    jobs: int | None = None,
+    shard_spec: str | None = None,
+    force: bool = False,
+) -> BuildRun:
     """Build every selected client; unchanged ones are skipped unless ``force``."""
     recover(out)
     chosen, problems = select(repo, slugs)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import format as fmt
 from .diagnostics import Diagnostic, Pos, UserError, did_you_mean, has_errors
-from .model import Catalog, Project
+from .model import Catalog
 from .resolve import GROUPS, Resolved, resolve
 from .rules import check_rules
 from .schema import INVALID, Ctx
@@ -150,8 +150,14 @@ def discover(repo: Path) -> tuple[list[str], list[Diagnostic]]:
             continue
         display = f"projects/{entry.name}"
         if not SLUG.match(entry.name):
-            problems.append(Diagnostic(Pos(display, 1, 1), "", f"folder name '{entry.name}' is not a valid "
-                                       "client slug (lower-case letters, digits and '-', at most 63)"))
+            problems.append(
+                Diagnostic(
+                    Pos(display, 1, 1),
+                    "",
+                    f"folder name '{entry.name}' is not a valid "
+                    "client slug (lower-case letters, digits and '-', at most 63)",
+                )
+            )
         elif not (entry / "project.yml").is_file():
             problems.append(Diagnostic(Pos(display, 1, 1), "", "this client folder has no project.yml"))
         else:

@@ -17,8 +17,12 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check project files and report every problem")
     check.add_argument("slugs", nargs="*", metavar="SLUG")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--format", choices=("human", "github", "gitlab"), default="human",
-                       help="github: workflow annotations; gitlab: Code Quality JSON")
+    check.add_argument(
+        "--format",
+        choices=("human", "github", "gitlab"),
+        default="human",
+        help="github: workflow annotations; gitlab: Code Quality JSON",
+    )
 
     build = sub.add_parser("build", help="build one Material site per client into OUT/<slug>/")
     build.add_argument("slugs", nargs="*", metavar="SLUG")
@@ -141,15 +145,24 @@ def _language(repo: Path, slug: str) -> str:
     return resolved.lang if resolved else "de"
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "generate": cmd_generate, "new": cmd_new, "serve": cmd_serve, "pdf": cmd_pdf}
+COMMANDS = {
+    "check": cmd_check,
+    "build": cmd_build,
+    "generate": cmd_generate,
+    "new": cmd_new,
+    "serve": cmd_serve,
+    "pdf": cmd_pdf,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not (args.repo / "projects").is_dir():
-        print(f"handbook: {args.repo.resolve()} has no projects/ folder; run handbook from the repository root",
-              file=sys.stderr)
+        print(
+            f"handbook: {args.repo.resolve()} has no projects/ folder; run handbook from the repository root",
+            file=sys.stderr,
+        )
         return 2
     try:
         return COMMANDS[args.command](args)

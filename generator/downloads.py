@@ -20,11 +20,22 @@ from .view import View
 TZID = "Europe/Berlin"
 # The EU rule, written out: clients then resolve our local times exactly as _to_utc does.
 VTIMEZONE = (
-    "BEGIN:VTIMEZONE", f"TZID:{TZID}",
-    "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "TZNAME:CEST",
-    "DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
-    "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET",
-    "DTSTART:19701025T030000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+    "BEGIN:VTIMEZONE",
+    f"TZID:{TZID}",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19700329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19701025T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
     "END:VTIMEZONE",
 )
 RRULES = {"weekly": "FREQ=WEEKLY", "biweekly": "FREQ=WEEKLY;INTERVAL=2", "monthly": "FREQ=MONTHLY"}
@@ -50,8 +61,12 @@ def client_downloads(view: View, slug: str, stamp: datetime) -> dict[str, bytes]
 def link_texts(view: View) -> dict[str, str]:
     """File name -> link text in the project's language, for every file client_downloads may give."""
     L = view.L
-    return {"meetings.ics": L["dl_meetings"], "raci.csv": L["dl_raci"],
-            communication_file(view): L["dl_communication"], "contacts.vcf": L["dl_contacts"]}
+    return {
+        "meetings.ics": L["dl_meetings"],
+        "raci.csv": L["dl_raci"],
+        communication_file(view): L["dl_communication"],
+        "contacts.vcf": L["dl_contacts"],
+    }
 
 
 def communication_file(view: View) -> str:
@@ -71,8 +86,15 @@ def calendar(view: View, slug: str, stamp: datetime) -> bytes:
     if not events:
         return b""  # RFC 5545 wants at least one component
     name = _escape(f"{view.client} – {view.title}")
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//handbook//{view.lang}", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", f"NAME:{name}", f"X-WR-CALNAME:{name}"]
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//handbook//{view.lang}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{name}",
+        f"X-WR-CALNAME:{name}",
+    ]
     zone = list(VTIMEZONE) if any(isinstance(m.date, datetime) for m in dated) else []
     return _content([*head, *zone, *events, "END:VCALENDAR"])
 
@@ -149,10 +171,18 @@ def _milestone_event(view: View, ms: Milestone, uid: str, dtstamp: str) -> list[
     L = view.L
     rows = [f"{L['owner']}: {view.name(ms.owner)}"] if ms.owner else []
     rows.append(f"{L['state']}: {L['done'] if ms.done else L['open']}")
-    return ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{dtstamp}", f"DTSTART;VALUE=DATE:{ms.date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{ms.date + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape(L['milestone'] + ': ' + ms.name)}", f"DESCRIPTION:{_escape(chr(10).join(rows))}",
-            f"CATEGORIES:{_escape(L['milestone'])}", "TRANSP:TRANSPARENT", "END:VEVENT"]
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{dtstamp}",
+        f"DTSTART;VALUE=DATE:{ms.date:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{ms.date + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_escape(L['milestone'] + ': ' + ms.name)}",
+        f"DESCRIPTION:{_escape(chr(10).join(rows))}",
+        f"CATEGORIES:{_escape(L['milestone'])}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
 
 
 # Europe/Berlin by the rule in VTIMEZONE: summer time from 01:00 UTC on the last Sunday of March
@@ -190,16 +220,20 @@ def _as_utc(stamp: datetime) -> datetime:
 def raci_csv(view: View) -> bytes:
     columns = view.columns()
     header = [view.L["task"], view.L["phase"], *(view.name(ref) for ref in columns)]
-    rows = [[view.task_text(t), t.phase.get(view.lang) if t.phase else "", *(view.cell(t, ref) for ref in columns)]
-            for t in view.tasks]
+    rows = [
+        [view.task_text(t), t.phase.get(view.lang) if t.phase else "", *(view.cell(t, ref) for ref in columns)]
+        for t in view.tasks
+    ]
     return _csv(view.lang, header, rows)
 
 
 def communication_csv(view: View) -> bytes:
     L = view.L
     header = [L["topic"], L["from"], L["to"], L["when"], L["channel"]]
-    rows = [[c.topic, view.name(c.from_), ", ".join(view.name(ref) for ref in c.to), c.when, c.channel]
-            for c in view.communication]
+    rows = [
+        [c.topic, view.name(c.from_), ", ".join(view.name(ref) for ref in c.to), c.when, c.channel]
+        for c in view.communication
+    ]
     return _csv(view.lang, header, rows)
 
 
@@ -233,9 +267,14 @@ def contacts(view: View, slug: str) -> bytes:
 def _vcard(view: View, slug: str, p: Person, roles: list[str]) -> list[str]:
     team = p.kind == "team"
     org = view.client if p.side == "client" else view.contractor
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:-//handbook//{view.lang}",
-             f"UID:urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'handbook:{slug}:{p.id}')}",
-             f"KIND:{'org' if team else 'individual'}", f"FN:{_vtext(p.name)}"]
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        f"PRODID:-//handbook//{view.lang}",
+        f"UID:urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'handbook:{slug}:{p.id}')}",
+        f"KIND:{'org' if team else 'individual'}",
+        f"FN:{_vtext(p.name)}",
+    ]
     if not team:
         given, _, family = _clean(p.name).strip().rpartition(" ")
         lines.append(f"N:{_escape(family)};{_escape(given)};;;")

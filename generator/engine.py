@@ -76,7 +76,7 @@ def _listing(folder: str) -> frozenset[str]:
     found = set()
     for dirpath, _, filenames in os.walk(folder):
         for filename in filenames:
-            name = os.path.join(dirpath, filename)[len(folder):].strip(os.path.sep).replace(os.path.sep, "/")
+            name = os.path.join(dirpath, filename)[len(folder) :].strip(os.path.sep).replace(os.path.sep, "/")
             found.add(name[2:] if name[:2] == "./" else name)
     result = frozenset(found)
     if os.path.realpath(folder).startswith(_INSTALLED):  # an installed package: fixed during the run
@@ -104,7 +104,7 @@ def _install_theme_listing() -> None:
         for path in sorted(frozenset().union(*listings)):
             if not keep(path, static) or self.get_file_from_path(path) is not None:
                 continue
-            for folder, names in zip(dirs, listings):
+            for folder, names in zip(dirs, listings, strict=True):
                 if path in names and os.path.isfile(os.path.join(folder, path)):
                     self.append(File(path, folder, config.site_dir, config.use_directory_urls))
                     break

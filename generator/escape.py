@@ -13,7 +13,7 @@ import re
 from markupsafe import Markup
 
 # Anywhere in a line: inline Markdown, HTML, entities, tables, attr_list, closing '#' of headings.
-INLINE = frozenset("\\`*_{}[]<>&|#!\"")
+INLINE = frozenset('\\`*_{}[]<>&|#!"')
 # Only where a block starts: lists, headings, rules, admonitions, definitions, numbers ("1.").
 LEADING = INLINE | frozenset("+-.=:~^$%@'()0123456789")
 _TABLE = {ord(c): f"&#{ord(c)};" for c in INLINE}

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).parent
 CACHE_DIR = ".handbook-cache"
 
 
-def _hash_tree(h: "hashlib._Hash", root: Path, base: Path) -> None:
+def _hash_tree(h: hashlib._Hash, root: Path, base: Path) -> None:
     if root.is_file():
         files = [root]
     else:

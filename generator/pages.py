@@ -47,8 +47,7 @@ def anchor(ident: str) -> Markup:
     return Markup(f"{{ #{ident} }}")
 
 
-def render(template: str, view: View, here: str, svgs: dict[str, str], downloads: dict[str, str],
-           **extra) -> str:
+def render(template: str, view: View, here: str, svgs: dict[str, str], downloads: dict[str, str], **extra) -> str:
     env = environment()
 
     def download(name: str) -> Markup:
@@ -64,8 +63,9 @@ def render(template: str, view: View, here: str, svgs: dict[str, str], downloads
             return Markup("")
         return Markup(f'<div class="hb-diagram" data-search-exclude>\n{svgs[name].strip()}\n</div>')
 
-    out = env.get_template(template).render(v=view, L=view.L, link=view.linker(here), diagram=diagram,
-                                            download=download, downloads=downloads, **extra)
+    out = env.get_template(template).render(
+        v=view, L=view.L, link=view.linker(here), diagram=diagram, download=download, downloads=downloads, **extra
+    )
     return _tidy(out)
 
 
@@ -79,8 +79,9 @@ def _tidy(markdown: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def render_pages(view: View, svgs: dict[str, str] | None = None,
-                 downloads: dict[str, str] | None = None) -> dict[str, str]:
+def render_pages(
+    view: View, svgs: dict[str, str] | None = None, downloads: dict[str, str] | None = None
+) -> dict[str, str]:
     """Every generated page of a client: path under docs/ -> Markdown.
 
     ``svgs`` holds the rendered diagrams by name; without them (golden tests) pages

@@ -22,9 +22,17 @@ def find_chromium() -> str:
 
 def chromium_flags(profile: Path) -> list[str]:
     """Headless, and quiet on the network: no background requests to anyone."""
-    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
-             f"--user-data-dir={profile}"]
+    flags = [
+        "--headless",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--mute-audio",
+        f"--user-data-dir={profile}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         flags.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
     return flags
@@ -41,8 +49,14 @@ def print_pdf(site: Path, target: Path, timeout: float = 120) -> Path:
     browser = find_chromium()
     with tempfile.TemporaryDirectory(prefix="handbook-chromium-") as profile:
         tmp = target.with_name(f".{target.name}.tmp")
-        cmd = [browser, *chromium_flags(Path(profile)), "--no-pdf-header-footer", "--virtual-time-budget=10000",
-               f"--print-to-pdf={tmp}", page.resolve().as_uri()]
+        cmd = [
+            browser,
+            *chromium_flags(Path(profile)),
+            "--no-pdf-header-footer",
+            "--virtual-time-budget=10000",
+            f"--print-to-pdf={tmp}",
+            page.resolve().as_uri(),
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
             tmp.unlink(missing_ok=True)

@@ -51,8 +51,10 @@ class Reporter:
         failed = sum(1 for r in run.results if not r.ok)
         if run.catalog is None and run.results:
             self.line("the catalog projects/roles.yml has errors: no project could be checked", "error")
-        summary = (f"{len(run.results)} project(s) checked: {len(run.results) - failed} ok, "
-                   f"{failed} with errors; {errors} error(s), {warnings} warning(s)")
+        summary = (
+            f"{len(run.results)} project(s) checked: {len(run.results) - failed} ok, "
+            f"{failed} with errors; {errors} error(s), {warnings} warning(s)"
+        )
         bad = errors or (self.strict and warnings)
         if self.fmt == "github":
             print(summary, file=self.out)
@@ -72,8 +74,10 @@ class Reporter:
             self.diagnostic(d)
         counts = {state: sum(o.state == state for o in outcomes) for state in ("built", "skipped", "failed")}
         failed = counts["failed"] + sum(d.severity == "error" for d in run.diagnostics)
-        text = (f"{counts['built']} built, {counts['skipped']} skipped, {counts['failed']} failed "
-                f"({len(outcomes)} client(s)) -> {out}/")
+        text = (
+            f"{counts['built']} built, {counts['skipped']} skipped, {counts['failed']} failed "
+            f"({len(outcomes)} client(s)) -> {out}/"
+        )
         self.line(text, "error" if failed else "ok")
         if self.fmt == "github":
             print(text, file=self.out)
@@ -86,8 +90,14 @@ class Reporter:
             error = d.severity == "error" or self.strict
             text = f"{d.path}: {d.message}" if d.path else d.message
             fingerprint = hashlib.sha256(f"{d.pos}|{text}".encode()).hexdigest()
-            issues.append({"description": text, "check_name": "handbook", "fingerprint": fingerprint,
-                           "severity": "major" if error else "minor",
-                           "location": {"path": d.pos.file, "lines": {"begin": d.pos.line}}})
+            issues.append(
+                {
+                    "description": text,
+                    "check_name": "handbook",
+                    "fingerprint": fingerprint,
+                    "severity": "major" if error else "minor",
+                    "location": {"path": d.pos.file, "lines": {"begin": d.pos.line}},
+                }
+            )
         print(json.dumps(issues, indent=2, ensure_ascii=False), file=self.out)
         return 1 if any(i["severity"] == "major" for i in issues) else 0

@@ -6,10 +6,10 @@ stage (rules, pages, diagrams), so the expansion logic lives in exactly one plac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator
 
-from .diagnostics import Diagnostic, Pos, did_you_mean
+from .diagnostics import Diagnostic, did_you_mean
 from .model import Catalog, Person, Project, Role, Task, Workgroup
 
 GROUPS = ("project_team", "client", "contractor")
@@ -128,7 +128,10 @@ def resolve(project: Project, catalog: Catalog, locate) -> tuple[Resolved, list[
     catalog_task_ids = {t.id for t in catalog.tasks}
     for i, task in enumerate(project.raci):
         if task.remove and task.id not in catalog_task_ids:
-            error(f"raci[{i}].id", f"there is no catalog task '{task.id}' to remove{did_you_mean(task.id, catalog_task_ids)}")
+            error(
+                f"raci[{i}].id",
+                f"there is no catalog task '{task.id}' to remove{did_you_mean(task.id, catalog_task_ids)}",
+            )
     return resolved, diagnostics
 
 

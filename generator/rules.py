@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
-from typing import Callable
 
 from .diagnostics import Diagnostic
 from .model import Task
@@ -19,16 +19,31 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
     def report(path: str, message: str, severity: str = "error") -> None:
         out.append(Diagnostic(locate(path), path, message, severity))  # type: ignore[arg-type]
 
-    for rule in (_role_counts, _named_roles, _role_sides, _deputies, _raci, _period, _meetings,
-                 _escalation, _team_size, _represents, _meeting_types, _communication, _nobody, _role_limits,
-                 _placeholders):
+    for rule in (
+        _role_counts,
+        _named_roles,
+        _role_sides,
+        _deputies,
+        _raci,
+        _period,
+        _meetings,
+        _escalation,
+        _team_size,
+        _represents,
+        _meeting_types,
+        _communication,
+        _nobody,
+        _role_limits,
+        _placeholders,
+    ):
         rule(r, report)
     return out
 
 
 def _holder_paths(r: Resolved, role_id: str) -> list[str]:
-    return [f"people[{i}].roles[{p.roles.index(role_id)}]"
-            for i, p in enumerate(r.project.people) if role_id in p.roles]
+    return [
+        f"people[{i}].roles[{p.roles.index(role_id)}]" for i, p in enumerate(r.project.people) if role_id in p.roles
+    ]
 
 
 def _role_counts(r: Resolved, report: Report) -> None:
@@ -36,11 +51,15 @@ def _role_counts(r: Resolved, report: Report) -> None:
         paths = _holder_paths(r, role.id)
         count = len(paths)
         if role.min is not None and count < role.min:
-            report("people", f"role '{role.id}' ({role.name.en}) needs at least {role.min} holder(s), "
-                             f"found {count}; add '{role.id}' to the roles of a person")
+            report(
+                "people",
+                f"role '{role.id}' ({role.name.en}) needs at least {role.min} holder(s), "
+                f"found {count}; add '{role.id}' to the roles of a person",
+            )
         if role.max is not None and count > role.max:
-            report(paths[role.max], f"role '{role.id}' ({role.name.en}) allows at most {role.max} "
-                                    f"holder(s), found {count}")
+            report(
+                paths[role.max], f"role '{role.id}' ({role.name.en}) allows at most {role.max} holder(s), found {count}"
+            )
 
 
 def _named_roles(r: Resolved, report: Report) -> None:
@@ -48,8 +67,10 @@ def _named_roles(r: Resolved, report: Report) -> None:
         for j, role_id in enumerate(p.roles):
             role = r.roles.get(role_id)
             if role and role.named and p.kind == "team":
-                report(f"people[{i}].roles[{j}]", f"role '{role_id}' must be held by a named person, "
-                                                  f"but '{p.id}' is a team (kind: team)")
+                report(
+                    f"people[{i}].roles[{j}]",
+                    f"role '{role_id}' must be held by a named person, but '{p.id}' is a team (kind: team)",
+                )
 
 
 def _role_sides(r: Resolved, report: Report) -> None:
@@ -57,8 +78,11 @@ def _role_sides(r: Resolved, report: Report) -> None:
         for j, role_id in enumerate(p.roles):
             role = r.roles.get(role_id)
             if role and role.side != p.side:
-                report(f"people[{i}].roles[{j}]", f"role '{role_id}' belongs to the {role.side} side, "
-                                                  f"but '{p.id}' is on the {p.side} side", "warning")
+                report(
+                    f"people[{i}].roles[{j}]",
+                    f"role '{role_id}' belongs to the {role.side} side, but '{p.id}' is on the {p.side} side",
+                    "warning",
+                )
 
 
 def _deputies(r: Resolved, report: Report) -> None:
@@ -76,13 +100,19 @@ def _raci(r: Resolved, report: Report) -> None:
         accountable = r.expand(task.accountable) if task.accountable else []
         if len(accountable) != 1 and task.accountable not in miscounted:  # else: the role count says it
             who = ", ".join(accountable) or "nobody"
-            report(where.format("accountable"), f"task '{label}': accountable '{task.accountable}' must be "
-                                                f"exactly one person, but resolves to {who}{_fix(r, task)}")
+            report(
+                where.format("accountable"),
+                f"task '{label}': accountable '{task.accountable}' must be "
+                f"exactly one person, but resolves to {who}{_fix(r, task)}",
+            )
         nobody = not any(r.expand(ref) for ref in task.responsible)
         if nobody and not set(task.responsible) & miscounted:
             verb = "has" if len(task.responsible) == 1 else "have"
-            report(where.format("responsible"), f"task '{label}': nobody is responsible "
-                                                f"({', '.join(task.responsible)} {verb} no holder){_fix(r, task)}")
+            report(
+                where.format("responsible"),
+                f"task '{label}': nobody is responsible "
+                f"({', '.join(task.responsible)} {verb} no holder){_fix(r, task)}",
+            )
 
 
 def _count_ok(r: Resolved, role) -> bool:
@@ -128,16 +158,22 @@ def _meetings(r: Resolved, report: Report) -> None:
 def _escalation(r: Resolved, report: Report) -> None:
     for i, e in enumerate(r.project.escalation):
         if e.level != i + 1:
-            report(f"escalation[{i}].level", f"levels must count 1, 2, 3, … in order without gaps; "
-                                             f"expected {i + 1} here, found {e.level}")
+            report(
+                f"escalation[{i}].level",
+                f"levels must count 1, 2, 3, … in order without gaps; expected {i + 1} here, found {e.level}",
+            )
             return
 
 
 def _team_size(r: Resolved, report: Report) -> None:
     team = r.expand("project_team")
     if len(team) > MAX_TEAM and not r.project.workgroups:
-        report("people", f"the project team has {len(team)} members (more than {MAX_TEAM}) and no "
-                         "workgroups are defined; form working groups (workgroups:)", "warning")
+        report(
+            "people",
+            f"the project team has {len(team)} members (more than {MAX_TEAM}) and no "
+            "workgroups are defined; form working groups (workgroups:)",
+            "warning",
+        )
 
 
 def _represents(r: Resolved, report: Report) -> None:
@@ -149,9 +185,12 @@ def _represents(r: Resolved, report: Report) -> None:
             if dept == p.department:
                 continue
             if not any(m.department == dept and m.id != p.id for m in team):
-                report(f"people[{i}].represents[{j}]",
-                       f"key user '{p.id}' represents '{dept}', but no project team member of that "
-                       "department is named; name one so the key user can coordinate with them", "warning")
+                report(
+                    f"people[{i}].represents[{j}]",
+                    f"key user '{p.id}' represents '{dept}', but no project team member of that "
+                    "department is named; name one so the key user can coordinate with them",
+                    "warning",
+                )
 
 
 def _meeting_types(r: Resolved, report: Report) -> None:
@@ -159,8 +198,11 @@ def _meeting_types(r: Resolved, report: Report) -> None:
     if "kickoff" not in types:
         report("meetings", "no kickoff meeting (type: kickoff); the roles are agreed there", "warning")
     if r.project.status == "completed" and "review" not in types:
-        report("meetings", "the project is completed but has no review meeting (type: review) "
-                           "where the roles get feedback", "warning")
+        report(
+            "meetings",
+            "the project is completed but has no review meeting (type: review) where the roles get feedback",
+            "warning",
+        )
 
 
 def _communication(r: Resolved, report: Report) -> None:
@@ -168,11 +210,18 @@ def _communication(r: Resolved, report: Report) -> None:
     if lead is None:
         return
     if not r.project.communication:
-        report("communication", "there is no communication matrix (communication:); the client's project "
-                                "lead should be a sender in it", "warning")
+        report(
+            "communication",
+            "there is no communication matrix (communication:); the client's project lead should be a sender in it",
+            "warning",
+        )
     elif not any(lead.id in r.expand(c.from_) for c in r.project.communication):
-        report("communication", "the client's project lead never appears as sender ('from') in the "
-                                "communication matrix; they forward information to the team", "warning")
+        report(
+            "communication",
+            "the client's project lead never appears as sender ('from') in the "
+            "communication matrix; they forward information to the team",
+            "warning",
+        )
 
 
 def _nobody(r: Resolved, report: Report) -> None:
@@ -191,8 +240,11 @@ def _role_limits(r: Resolved, report: Report) -> None:
             report(f"roles[{i}].min", f"min ({role.min}) is greater than max ({role.max})")
     for i, p in enumerate(r.project.people):
         if p.represents is not None and "key_user" not in p.roles:
-            report(f"people[{i}].represents", "only key users represent departments; "
-                                              f"'{p.id}' holds no key_user role", "warning")
+            report(
+                f"people[{i}].represents",
+                f"only key users represent departments; '{p.id}' holds no key_user role",
+                "warning",
+            )
 
 
 def _placeholders(r: Resolved, report: Report) -> None:

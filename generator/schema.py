@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from .diagnostics import Diagnostic, Pos, did_you_mean
 from .model import Localized
@@ -126,11 +127,18 @@ class Pattern(Text):
 
 
 def Ident() -> Pattern:  # noqa: N802 - reads like a type
-    return Pattern(ID_MAX, what="a valid id", regex=ID_PATTERN, hint="use lower-case letters, digits, '_' or '-', starting with a letter")
+    return Pattern(
+        ID_MAX,
+        what="a valid id",
+        regex=ID_PATTERN,
+        hint="use lower-case letters, digits, '_' or '-', starting with a letter",
+    )
 
 
 def Ref() -> Pattern:  # noqa: N802
-    return Pattern(ID_MAX, what="a reference", regex=ID_PATTERN, hint="name a person, role, workgroup or group by its id")
+    return Pattern(
+        ID_MAX, what="a reference", regex=ID_PATTERN, hint="name a person, role, workgroup or group by its id"
+    )
 
 
 def Email() -> Pattern:  # noqa: N802
@@ -269,8 +277,12 @@ class LocalizedOf(Type):
 
     def json(self) -> dict:
         inner = self.inner.json()
-        per_lang = {"type": "object", "additionalProperties": False, "required": ["de", "en"],
-                    "properties": {"de": inner, "en": inner}}
+        per_lang = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["de", "en"],
+            "properties": {"de": inner, "en": inner},
+        }
         return {"anyOf": [inner, per_lang]}
 
 
@@ -317,7 +329,9 @@ class Obj(Type):
             sub = child(path, key)
             if key not in self.fields:
                 allowed = ", ".join(self.fields)
-                ctx.error(key_node, sub, f"unknown key '{key}'{did_you_mean(key, self.fields)}; allowed here: {allowed}")
+                ctx.error(
+                    key_node, sub, f"unknown key '{key}'{did_you_mean(key, self.fields)}; allowed here: {allowed}"
+                )
                 ok = False
                 continue
             ctx.locations[sub] = value_node.pos

@@ -41,8 +41,14 @@ class Preview:
 
     def watched(self) -> list[Path]:
         r = self.repo
-        roots = [r / "projects" / self.slug, r / "projects" / "roles.yml", r / "docs", r / "mkdocs.yml",
-                 Path(__file__).parent / "templates", Path(__file__).parent / "assets"]
+        roots = [
+            r / "projects" / self.slug,
+            r / "projects" / "roles.yml",
+            r / "docs",
+            r / "mkdocs.yml",
+            Path(__file__).parent / "templates",
+            Path(__file__).parent / "assets",
+        ]
         files: list[Path] = []
         for root in roots:
             files += [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
@@ -122,10 +128,12 @@ class Handler(SimpleHTTPRequestHandler):
 
 def _error_page(errors: list[str]) -> str:
     items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>handbook: errors</title></head>"
-            f"<body style='font-family:sans-serif;max-width:60rem;margin:2rem auto'>"
-            f"<h1>The project has errors</h1><p>Fix them and save; this page reloads by itself.</p>"
-            f"<ul>{items}</ul>{RELOAD_SCRIPT}</body></html>")
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>handbook: errors</title></head>"
+        f"<body style='font-family:sans-serif;max-width:60rem;margin:2rem auto'>"
+        f"<h1>The project has errors</h1><p>Fix them and save; this page reloads by itself.</p>"
+        f"<ul>{items}</ul>{RELOAD_SCRIPT}</body></html>"
+    )
 
 
 def serve(repo: Path, slug: str, host: str = "127.0.0.1", port: int = 8000, ready=None) -> None:

@@ -17,8 +17,8 @@ from markupsafe import escape as html_escape
 from .diagrams import alt_text, client_diagrams
 from .downloads import client_downloads, link_texts
 from .pages import nav, render_pages
-from .svg import render_all
 from .resolve import Resolved
+from .svg import render_all
 from .view import View
 
 ASSETS = Path(__file__).parent / "assets"
@@ -42,10 +42,20 @@ def client_pages(repo: Path, slug: str) -> list[Path]:
 def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict:
     lang, L = view.lang, view.L
     palette = [
-        {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo", "accent": "indigo",
-         "toggle": {"icon": "material/brightness-7", "name": L["toggle_dark"]}},
-        {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo", "accent": "indigo",
-         "toggle": {"icon": "material/brightness-4", "name": L["toggle_light"]}},
+        {
+            "media": "(prefers-color-scheme: light)",
+            "scheme": "default",
+            "primary": "indigo",
+            "accent": "indigo",
+            "toggle": {"icon": "material/brightness-7", "name": L["toggle_dark"]},
+        },
+        {
+            "media": "(prefers-color-scheme: dark)",
+            "scheme": "slate",
+            "primary": "indigo",
+            "accent": "indigo",
+            "toggle": {"icon": "material/brightness-4", "name": L["toggle_light"]},
+        },
     ]
     return {
         "INHERIT": os.path.relpath(repo.resolve() / "mkdocs.yml", folder.resolve()),
@@ -56,10 +66,20 @@ def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict
         "plugins": [
             {"search": {"lang": lang}},
             # one page with the whole handbook in order, for print and `handbook pdf`; must come last
-            {"print-site": {"add_to_navigation": True, "print_page_title": L["print_page"],
-                            "add_cover_page": False, "add_print_site_banner": False,
-                            "add_table_of_contents": True, "toc_title": L["contents"], "toc_depth": 2,
-                            "enumerate_headings": False, "add_full_urls": False, "path_to_pdf": ""}},
+            {
+                "print-site": {
+                    "add_to_navigation": True,
+                    "print_page_title": L["print_page"],
+                    "add_cover_page": False,
+                    "add_print_site_banner": False,
+                    "add_table_of_contents": True,
+                    "toc_title": L["contents"],
+                    "toc_depth": 2,
+                    "enumerate_headings": False,
+                    "add_full_urls": False,
+                    "path_to_pdf": "",
+                }
+            },
         ],
         "extra": {"noindex": view.noindex, "generator": False},
         "extra_css": [f"assets/{css}" for css in CSS],
@@ -109,8 +129,9 @@ def source_date_epoch(repo: Path, slug: str) -> int:
         return int(env)
     files = [f"projects/{slug}", "projects/roles.yml", "docs", "mkdocs.yml"]
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", *files], cwd=repo,
-                             capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", *files], cwd=repo, capture_output=True, text=True, timeout=10
+        )
         if out.returncode == 0 and out.stdout.strip():
             return int(out.stdout.strip())
     except (OSError, subprocess.SubprocessError):

@@ -116,8 +116,12 @@ class View:
     # RACI ------------------------------------------------------------------------
     @staticmethod
     def refs(task: Task, letter: str) -> list[str]:
-        return {"R": task.responsible, "A": [task.accountable] if task.accountable else [],
-                "C": task.consulted, "I": task.informed}[letter]
+        return {
+            "R": task.responsible,
+            "A": [task.accountable] if task.accountable else [],
+            "C": task.consulted,
+            "I": task.informed,
+        }[letter]
 
     def columns(self) -> list[str]:
         """Every reference used in the RACI matrix: roles, workgroups, groups, then people."""
@@ -160,8 +164,11 @@ class View:
         return [c for c in self.communication if any(pid in self.expand(t) for t in c.to)]
 
     def meetings_of(self, pid: str) -> list[Meeting]:
-        return [m for m in self.meetings
-                if any(pid in self.expand(ref) for ref in [*m.participants, *([m.organiser] if m.organiser else [])])]
+        return [
+            m
+            for m in self.meetings
+            if any(pid in self.expand(ref) for ref in [*m.participants, *([m.organiser] if m.organiser else [])])
+        ]
 
     def milestones_of(self, pid: str):
         return [m for m in self.milestones if m.owner and pid in self.expand(m.owner)]

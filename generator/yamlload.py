@@ -9,8 +9,8 @@ are decided later, by the schema stage, where the expected type is known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -147,7 +147,9 @@ def parse(text: str, file: str) -> tuple[Node, list[Diagnostic]]:
         before = text[: exc.position]
         pos = Pos(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        raise UserError(Diagnostic(pos, "", f"the file contains the control character U+{ord(char):04X}; remove it")) from None
+        raise UserError(
+            Diagnostic(pos, "", f"the file contains the control character U+{ord(char):04X}; remove it")
+        ) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         raise UserError(Diagnostic(Pos(file, 1, 1), "", f"YAML error: {first}")) from None

@@ -75,8 +75,10 @@ def naive(repo: Path) -> float:
     for folder in sorted((repo / "gen").iterdir()):
         if folder.name.startswith("."):
             continue
-        dt, _ = run([PY, "-m", "mkdocs", "build", "-q", "-f", str(folder / "mkdocs.yml"), "-d",
-                     str(repo / "B" / folder.name)], repo)
+        dt, _ = run(
+            [PY, "-m", "mkdocs", "build", "-q", "-f", str(folder / "mkdocs.yml"), "-d", str(repo / "B" / folder.name)],
+            repo,
+        )
         t += dt
     return t
 
@@ -94,8 +96,9 @@ def floor(repo: Path) -> float:
     base.update(site_name="Floor", nav=[{f.name: f"{f.name}/index.md"} for f in clients])
     base["INHERIT"] = "../mkdocs.yml"
     (repo / "floor" / "mkdocs.yml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
-    t, _ = run([PY, "-m", "mkdocs", "build", "-q", "-f", str(repo / "floor" / "mkdocs.yml"), "-d",
-                str(repo / "F")], repo)
+    t, _ = run(
+        [PY, "-m", "mkdocs", "build", "-q", "-f", str(repo / "floor" / "mkdocs.yml"), "-d", str(repo / "F")], repo
+    )
     return t
 
 
@@ -132,8 +135,9 @@ def main() -> int:
     f = floor(repo)
     print(f"F  one site of all pages         {f:8.2f} s", flush=True)
     target = repo / "projects" / "client-0007" / "project.yml"
-    target.write_text(target.read_text(encoding="utf-8").replace("Kunde 7 GmbH", "Kunde 7 GmbH & Co. KG"),
-                      encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("Kunde 7 GmbH", "Kunde 7 GmbH & Co. KG"), encoding="utf-8"
+    )
     inc, _ = run(handbook("build", "--out", "A"), repo)
     print(f"   incremental (1 client changed) {inc:8.2f} s", flush=True)
     noop, _ = run(handbook("build", "--out", "A"), repo)

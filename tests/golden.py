@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from pathlib import Path
-
 from datetime import UTC, datetime
+from pathlib import Path
 
 from generator.check import check_all
 from generator.downloads import client_downloads, link_texts

@@ -94,12 +94,13 @@ def test_pages_are_noindex_and_load_nothing_from_elsewhere(built: Path) -> None:
             pytest.fail(f"{page} references {url}")
 
 
-EVIL = '<script>alert(1)</script> | *bold* {{ x }} { .danger } !!! note `code` [a](b) & é'
+EVIL = "<script>alert(1)</script> | *bold* {{ x }} { .danger } !!! note `code` [a](b) & é"
 
 
 def test_plain_text_renders_literally(tmp_path: Path) -> None:
     project = MINIMAL.replace("name: Petra Lang", f"name: {json.dumps(EVIL)}").replace(
-        "title: CRM", f"title: {json.dumps(EVIL)}")
+        "title: CRM", f"title: {json.dumps(EVIL)}"
+    )
     repo = make_repo(tmp_path, {"evil": project})
     outcomes = build_all(repo, [], repo / "site").outcomes
     assert outcomes[0].state == "built", outcomes
@@ -118,8 +119,9 @@ def test_broken_project_keeps_previous_site_and_others_build(tmp_path: Path) -> 
     assert handbook(repo, "build").returncode == 0
     before = {p: p.read_bytes() for p in all_files(repo / "site" / "one")}
     (repo / "projects" / "one" / "project.yml").write_text(MINIMAL + "bogus: 1\n", encoding="utf-8")
-    (repo / "projects" / "two" / "project.yml").write_text(MINIMAL.replace("Beispiel AG", "Zweite AG"),
-                                                          encoding="utf-8")
+    (repo / "projects" / "two" / "project.yml").write_text(
+        MINIMAL.replace("Beispiel AG", "Zweite AG"), encoding="utf-8"
+    )
     result = handbook(repo, "build")
     assert result.returncode == 1
     assert "[1/2] one: failed: the project file has errors; previous site kept" in result.stdout
@@ -150,8 +152,12 @@ def test_generate_output_builds_with_stock_mkdocs(tmp_path: Path) -> None:
     assert handbook(repo, "generate", "--out", "build").returncode == 0
     config = repo / "build" / "beispiel" / "mkdocs.yml"
     assert config.read_text(encoding="utf-8").startswith("INHERIT: ../../mkdocs.yml\n")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
-                             str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Petra Lang" in (tmp_path / "out" / "personen" / "pl" / "index.html").read_text(encoding="utf-8")
 
@@ -176,8 +182,9 @@ def test_unchanged_clients_are_skipped_and_a_catalog_change_rebuilds_all(tmp_pat
     file.write_text(MINIMAL.replace("Beispiel AG", "Eins AG"), encoding="utf-8")
     assert handbook(repo, "build").stdout.splitlines()[-1].startswith("1 built, 1 skipped")
     catalog = repo / "projects" / "roles.yml"
-    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# a comment changes the catalog's hash\n",
-                       encoding="utf-8")
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8") + "\n# a comment changes the catalog's hash\n", encoding="utf-8"
+    )
     assert handbook(repo, "build").stdout.splitlines()[-1].startswith("2 built, 0 skipped")
     shutil.rmtree(repo / "site" / "two")
     assert handbook(repo, "build").stdout.splitlines()[-1].startswith("1 built, 1 skipped")

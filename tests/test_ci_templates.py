@@ -14,8 +14,12 @@ from .test_cli import MINIMAL, handbook
 
 
 def validate(schema: str, file: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(file)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -54,9 +58,13 @@ def test_gitlab_format_is_a_code_quality_report(tmp_path: Path) -> None:
     result = handbook(repo, "check", "--format", "gitlab")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report == [{
-        "description": "meetings[0].type: 'kickof' is not one of kickoff, regular, review, workshop, other "
-                       "(did you mean 'kickoff'?)",
-        "check_name": "handbook", "fingerprint": report[0]["fingerprint"], "severity": "major",
-        "location": {"path": "projects/beispiel/project.yml", "lines": {"begin": 9}},
-    }]
+    assert report == [
+        {
+            "description": "meetings[0].type: 'kickof' is not one of kickoff, regular, review, workshop, other "
+            "(did you mean 'kickoff'?)",
+            "check_name": "handbook",
+            "fingerprint": report[0]["fingerprint"],
+            "severity": "major",
+            "location": {"path": "projects/beispiel/project.yml", "lines": {"begin": 9}},
+        }
+    ]

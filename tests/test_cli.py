@@ -22,8 +22,9 @@ meetings:
 
 
 def handbook(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_clean_project_exits_zero(tmp_path: Path) -> None:
@@ -63,7 +64,8 @@ def test_github_format_prints_annotations(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "::error file=projects/beispiel/project.yml,line=4,col=38::people[0].side: "
-        "'kunde' is not one of client, contractor")
+        "'kunde' is not one of client, contractor"
+    )
 
 
 def test_unknown_slug_is_a_usage_error(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -28,8 +28,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def build(repo: Path, out: str = "site", *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "build", "--out", out, *extra], cwd=repo,
-                          capture_output=True, text=True, timeout=600, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--out", out, *extra],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the git checkout")
@@ -69,8 +75,13 @@ def _events(node: Node, rnd: random.Random):
 
 def shuffled_yaml(text: str, seed: int) -> str:
     root, _ = parse(text, "x")
-    events = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(), *_events(root, random.Random(seed)),
-              yaml.DocumentEndEvent(), yaml.StreamEndEvent()]
+    events = [
+        yaml.StreamStartEvent(),
+        yaml.DocumentStartEvent(),
+        *_events(root, random.Random(seed)),
+        yaml.DocumentEndEvent(),
+        yaml.StreamEndEvent(),
+    ]
     return yaml.emit(events, allow_unicode=True)
 
 
@@ -101,8 +112,14 @@ def test_killed_build_leaves_old_or_new_site_and_recovers(tmp_path: Path) -> Non
     for attempt in range(5):
         shutil.rmtree(repo / "site")
         shutil.copytree(base, repo / "site")
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", "site"], cwd=repo, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--out", "site"],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(rnd.uniform(0.3, 4.0))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()

@@ -144,11 +144,17 @@ def test_kickoff_time_duration_organizer_and_text(views) -> None:
     assert [str(c) for c in kickoff["CATEGORIES"].cats] == ["Kickoff"]
     description = str(kickoff["DESCRIPTION"]).split("\n")
     assert description[0] == "Art: Kickoff"
-    assert "Teilnehmende: Projektteam, IT-Administration (Auftraggeber), Account Manager (Projektleitung " \
-           "Nordwind), Stellvertretung Account Manager, Ressourcenkoordination" in description
-    assert description[-5:] == ["- Vorstellung aller Beteiligten", "- Projektziele, Umfang und Abgrenzung",
-                                "- Rollenverteilung abstimmen (RACI-Matrix)",
-                                "- Kommunikationsmatrix und Eskalationsweg", "- Meilensteinplan und nächste Schritte"]
+    assert (
+        "Teilnehmende: Projektteam, IT-Administration (Auftraggeber), Account Manager (Projektleitung "
+        "Nordwind), Stellvertretung Account Manager, Ressourcenkoordination" in description
+    )
+    assert description[-5:] == [
+        "- Vorstellung aller Beteiligten",
+        "- Projektziele, Umfang und Abgrenzung",
+        "- Rollenverteilung abstimmen (RACI-Matrix)",
+        "- Kommunikationsmatrix und Eskalationsweg",
+        "- Meilensteinplan und nächste Schritte",
+    ]
 
 
 def test_recurrence_rules(views) -> None:
@@ -196,8 +202,9 @@ def test_expanded_recurrences_stop_at_until(views, slug: str) -> None:
         local_days = [o.astimezone(BERLIN).date() for o in occurrences]
         assert local_days == expected_starts(m), m.name
         assert local_days[-1] <= m.until
-        assert {(o.astimezone(BERLIN).hour, o.astimezone(BERLIN).minute) for o in occurrences} == \
-            {(m.date.hour, m.date.minute)}  # same wall-clock time across the DST change
+        assert {(o.astimezone(BERLIN).hour, o.astimezone(BERLIN).minute) for o in occurrences} == {
+            (m.date.hour, m.date.minute)
+        }  # same wall-clock time across the DST change
 
 
 def test_expected_counts_of_the_german_example(views) -> None:
@@ -208,8 +215,16 @@ def test_expected_counts_of_the_german_example(views) -> None:
 
 
 def test_until_on_a_winter_day_and_the_last_occurrence_on_it(muster: View) -> None:
-    muster.meetings = [Meeting("m", "Late call", id="late", date=datetime(2027, 11, 3, 23, 30),
-                               recurrence="weekly", until=date(2027, 12, 1))]
+    muster.meetings = [
+        Meeting(
+            "m",
+            "Late call",
+            id="late",
+            date=datetime(2027, 11, 3, 23, 30),
+            recurrence="weekly",
+            until=date(2027, 12, 1),
+        )
+    ]
     event = events(muster)["Late call"]
     assert b"RRULE:FREQ=WEEKLY;UNTIL=20271201T225959Z" in files_of(muster)["meetings.ics"]  # 23:59:59 CET
     assert expand(event)[-1] == datetime(2027, 12, 1, 23, 30, tzinfo=BERLIN)
@@ -225,10 +240,12 @@ def test_all_day_meetings(muster: View) -> None:
     training = found["Schulungstag"]
     assert training.decoded("DTSTART") == date(2027, 3, 31) and training.decoded("DTEND") == date(2027, 4, 1)
     assert b"RRULE:FREQ=MONTHLY;UNTIL=20270831\r\n" in files_of(muster)["meetings.ics"]
-    days = [d.date() for d in rrulestr(training["RRULE"].to_ical().decode(),
-                                       dtstart=datetime(2027, 3, 31))]
-    assert days == expected_starts(muster.meetings[0]) == [date(2027, 3, 31), date(2027, 5, 31), date(2027, 7, 31),
-                                                           date(2027, 8, 31)]
+    days = [d.date() for d in rrulestr(training["RRULE"].to_ical().decode(), dtstart=datetime(2027, 3, 31))]
+    assert (
+        days
+        == expected_starts(muster.meetings[0])
+        == [date(2027, 3, 31), date(2027, 5, 31), date(2027, 7, 31), date(2027, 8, 31)]
+    )
     assert found["Klausur"].decoded("DTEND") == date(2027, 5, 5)
 
 
@@ -244,9 +261,11 @@ def test_timed_meeting_without_duration_lasts_an_hour_and_dateless_ones_are_skip
 
 def test_organizer_only_for_exactly_one_person_with_email(muster: View) -> None:
     base = muster.meetings[0]
-    muster.meetings = [dataclasses.replace(base, id="a", name="Key users", organiser="key_user"),  # three people
-                       dataclasses.replace(base, id="b", name="Lena", organiser="lena_fischer"),
-                       dataclasses.replace(base, id="c", name="Nobody", organiser=None)]
+    muster.meetings = [
+        dataclasses.replace(base, id="a", name="Key users", organiser="key_user"),  # three people
+        dataclasses.replace(base, id="b", name="Lena", organiser="lena_fischer"),
+        dataclasses.replace(base, id="c", name="Nobody", organiser=None),
+    ]
     found = events(muster)
     assert "ORGANIZER" not in found["Key users"] and "ORGANIZER" not in found["Nobody"]
     assert found["Lena"]["ORGANIZER"].params["CN"] == "Lena Fischer"
@@ -288,9 +307,16 @@ def test_lines_are_folded_at_75_octets_and_end_in_crlf(views) -> None:
             assert_folded_crlf(files_of(views[slug], slug)[name])
 
 
-@pytest.mark.parametrize("name", [
-    "Ä" * 100, "x" + "😀" * 40, "Back\\slash; semi, comma\nnew line", "ab" * 60 + "€" * 30, "„Zitat“ – ß" * 9,
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ä" * 100,
+        "x" + "😀" * 40,
+        "Back\\slash; semi, comma\nnew line",
+        "ab" * 60 + "€" * 30,
+        "„Zitat“ – ß" * 9,
+    ],
+)
 def test_text_survives_escaping_and_folding(muster: View, name: str) -> None:
     muster.meetings = [Meeting("m", name, id="x", date=date(2027, 3, 1), location=name, agenda=[name])]
     muster.milestones = []
@@ -327,8 +353,11 @@ def test_raci_csv_german(views) -> None:
     assert rows[0] == ["Aufgabe", "Phase", *(view.name(ref) for ref in columns)]
     assert len(rows) == len(view.tasks) + 1
     for task, row in zip(view.tasks, rows[1:], strict=True):
-        assert row == [view.task_text(task), task.phase.get("de") if task.phase else "",
-                       *(view.cell(task, ref) for ref in columns)]
+        assert row == [
+            view.task_text(task),
+            task.phase.get("de") if task.phase else "",
+            *(view.cell(task, ref) for ref in columns),
+        ]
     consent = next(r for r in rows if r[0].startswith("Einwilligungen"))
     assert consent[rows[0].index("Arbeitskreis Vertrieb & Marketing")] == "R"
     assert b";" in files_of(view)["raci.csv"].split(b"\r\n")[0]
@@ -341,9 +370,13 @@ def test_raci_and_communication_csv_english(views) -> None:
     assert raci[0][:2] == ["Task", "Phase"] and len(raci) == len(view.tasks) + 1
     communication = read_csv(data["communication.csv"], ",")
     assert communication[0] == ["Topic", "From", "To", "When", "How"]
-    assert communication[1] == ["Project status and decisions", "Olivia Bennett",
-                                "Project team, Account manager (Nordwind project lead)", "weekly",
-                                "Status call (Teams)"]
+    assert communication[1] == [
+        "Project status and decisions",
+        "Olivia Bennett",
+        "Project team, Account manager (Nordwind project lead)",
+        "weekly",
+        "Status call (Teams)",
+    ]
     assert b'"Project team, Account manager (Nordwind project lead)"' in data["communication.csv"]
     assert len(communication) == len(view.communication) + 1
 
@@ -352,8 +385,13 @@ def test_communication_csv_german(views) -> None:
     view = views[DE]
     rows = read_csv(files_of(view)["kommunikation.csv"], ";")
     assert rows[0] == ["Thema", "Von", "An", "Wann", "Wie"]
-    assert rows[1] == ["Projektstatus, Entscheidungen und nächste Schritte", "Thomas Schmidt",
-                       "Projektteam, Account Manager (Projektleitung Nordwind)", "wöchentlich", "Jour fixe (Teams)"]
+    assert rows[1] == [
+        "Projektstatus, Entscheidungen und nächste Schritte",
+        "Thomas Schmidt",
+        "Projektteam, Account Manager (Projektleitung Nordwind)",
+        "wöchentlich",
+        "Jour fixe (Teams)",
+    ]
     assert len(rows) == len(view.communication) + 1
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +18,8 @@ from .synthetic import project_yaml
 
 # What a consultant may type in a one-line text field.
 TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60).filter(
-    lambda s: s.strip())
+    lambda s: s.strip()
+)
 IDS = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True)
 POSITION = re.compile(r"^projects/p/project\.yml:\d+:\d+: (error|warning): ")
 
@@ -27,31 +27,60 @@ POSITION = re.compile(r"^projects/p/project\.yml:\d+:\d+: (error|warning): ")
 @st.composite
 def projects(draw) -> dict:
     n_people = draw(st.integers(2, 25))
-    ids = draw(st.lists(IDS.filter(lambda i: i not in {"client", "contractor", "project_team"}),
-                        min_size=n_people, max_size=n_people, unique=True))
+    ids = draw(
+        st.lists(
+            IDS.filter(lambda i: i not in {"client", "contractor", "project_team"}),
+            min_size=n_people,
+            max_size=n_people,
+            unique=True,
+        )
+    )
     ids = [f"x{i}" for i in ids]  # never a catalog role id
     departments = draw(st.lists(TEXT, min_size=1, max_size=4))
     people = []
     for i, pid in enumerate(ids):
         side = "client" if i % 2 == 0 else "contractor"
-        people.append({"id": pid, "name": draw(TEXT), "side": side,
-                       "department": draw(st.sampled_from(departments)), "roles": []})
+        people.append(
+            {"id": pid, "name": draw(TEXT), "side": side, "department": draw(st.sampled_from(departments)), "roles": []}
+        )
     people[0]["roles"] = ["project_lead", "key_user"]
     people[1]["roles"] = ["account_manager", "support", "backoffice", "resource_coordinator"]
-    tasks = [{"task": draw(TEXT), "responsible": [draw(st.sampled_from(ids))], "accountable": draw(st.sampled_from(ids)),
-              "consulted": draw(st.lists(st.sampled_from(ids + ["key_user", "project_team"]), max_size=3)),
-              "phase": draw(TEXT)} for _ in range(draw(st.integers(0, 12)))]
-    return {"client": draw(TEXT), "title": draw(TEXT), "language": draw(st.sampled_from(["de", "en"])),
-            "people": people, "raci": tasks,
-            "communication": [{"topic": draw(TEXT), "from": ids[0], "to": [draw(st.sampled_from(ids))],
-                               "when": draw(TEXT), "channel": draw(TEXT)}],
-            "meetings": [{"name": draw(TEXT), "type": "kickoff"}]}
+    tasks = [
+        {
+            "task": draw(TEXT),
+            "responsible": [draw(st.sampled_from(ids))],
+            "accountable": draw(st.sampled_from(ids)),
+            "consulted": draw(st.lists(st.sampled_from(ids + ["key_user", "project_team"]), max_size=3)),
+            "phase": draw(TEXT),
+        }
+        for _ in range(draw(st.integers(0, 12)))
+    ]
+    return {
+        "client": draw(TEXT),
+        "title": draw(TEXT),
+        "language": draw(st.sampled_from(["de", "en"])),
+        "people": people,
+        "raci": tasks,
+        "communication": [
+            {
+                "topic": draw(TEXT),
+                "from": ids[0],
+                "to": [draw(st.sampled_from(ids))],
+                "when": draw(TEXT),
+                "channel": draw(TEXT),
+            }
+        ],
+        "meetings": [{"name": draw(TEXT), "type": "kickoff"}],
+    }
 
 
 def limits(examples: int) -> settings:
-    return settings(max_examples=examples, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 @limits(40)
@@ -88,7 +117,7 @@ def _mutate(text: str, draw) -> str:
     else:
         junk = draw(st.text(min_size=1, max_size=8))
         pos = draw(st.integers(0, len(lines[i])))
-        lines[i] = lines[i][:pos] + junk + lines[i][pos + (kind == "replace"):]
+        lines[i] = lines[i][:pos] + junk + lines[i][pos + (kind == "replace") :]
     return "\n".join(lines)
 
 

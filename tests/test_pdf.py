@@ -11,8 +11,10 @@ import pytest
 from .conftest import make_repo
 from .test_cli import handbook
 
-pytestmark = pytest.mark.skipif(not shutil.which("chromium") or not shutil.which("pdftotext"),
-                                reason="needs Debian chromium and poppler-utils (make test installs them as root)")
+pytestmark = pytest.mark.skipif(
+    not shutil.which("chromium") or not shutil.which("pdftotext"),
+    reason="needs Debian chromium and poppler-utils (make test installs them as root)",
+)
 
 
 def test_pdf_has_every_chapter(tmp_path: Path) -> None:
@@ -21,13 +23,24 @@ def test_pdf_has_every_chapter(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     pdf = repo / "site" / "muster-maschinenbau" / "handbuch.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     folded = " ".join(text.split())
-    chapters = ["Organisation", "Alle Rollen", "Alle Personen und Teams", "RACI-Matrix", "Kommunikation",
-                "Eskalationspfad", "Termine", "Meilensteine", "Systemlandschaft"]
-    chapters += [line[2:].strip() for f in sorted((repo / "docs" / "de").glob("*.md"))
-                 for line in f.read_text(encoding="utf-8").splitlines()[:1]]
+    chapters = [
+        "Organisation",
+        "Alle Rollen",
+        "Alle Personen und Teams",
+        "RACI-Matrix",
+        "Kommunikation",
+        "Eskalationspfad",
+        "Termine",
+        "Meilensteine",
+        "Systemlandschaft",
+    ]
+    chapters += [
+        line[2:].strip()
+        for f in sorted((repo / "docs" / "de").glob("*.md"))
+        for line in f.read_text(encoding="utf-8").splitlines()[:1]
+    ]
     for person in sorted((repo / "site" / "muster-maschinenbau" / "personen").glob("*/index.html")):
         heading = person.read_text(encoding="utf-8").split("<h1", 1)[1].split(">", 1)[1].split("<", 1)[0]
         chapters.append(" ".join(heading.split()))

@@ -708,8 +708,13 @@ def test_project_lead_as_sender_by_role_is_fine(tmp_path: Path) -> None:
 
 def test_no_communication_matrix(tmp_path: Path) -> None:
     text = BASE[: BASE.index("communication:")]
-    assert check(tmp_path, text) == [warn((1, 1), "communication", "there is no communication matrix "
-                                          "(communication:); the client's project lead should be a sender in it")]
+    assert check(tmp_path, text) == [
+        warn(
+            (1, 1),
+            "communication",
+            "there is no communication matrix (communication:); the client's project lead should be a sender in it",
+        )
+    ]
 
 
 def test_project_lead_as_sender_through_a_group_is_fine(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 
 from generator import format as fmt
-from generator.schema import INVALID, Ctx
 from generator.diagnostics import UserError
+from generator.schema import INVALID, Ctx
 from generator.yamlload import Map, Node, Scalar, Seq, load_file
 
 from .conftest import CASES, ROOT

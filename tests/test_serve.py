@@ -33,10 +33,15 @@ def wait_for(predicate, timeout: float = 60.0):
 
 def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"beispiel": MINIMAL})
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "beispiel", "--port", "0"], cwd=repo,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "beispiel", "--port", "0"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        line = wait_for(lambda: (l := proc.stdout.readline()) and "serving" in l and l)
+        line = wait_for(lambda: (out := proc.stdout.readline()) and "serving" in out and out)
         url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
         page = fetch(url)
         assert "Beispiel AG" in page and "/__handbook/version" in page

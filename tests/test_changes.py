@@ -1,0 +1,451 @@
+"""The changelog of the organisation: semantic diffs, git history, `handbook diff` and the changes page."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from generator import changes
+from generator.changes import Entry, changes_page, cmd_diff, diff_revisions, history, resolve_text, semantic_diff
+from generator.check import UsageError, load_catalog
+from generator.diagnostics import UserError
+from generator.view import View
+
+from .conftest import make_repo
+
+SLUG = "beispiel"
+FILE = f"projects/{SLUG}/project.yml"
+SECRET = "GEHEIM-INTERNAL-4711"
+SUBJECT_5 = "Jour fixe <script>alert(1)</script> | ergänzt"
+
+WORDS = {
+    "de": {"client": "Beispiel GmbH", "sales": "Vertrieb", "budget": "Projektbudget einhalten", "when": "wöchentlich"},
+    "en": {"client": "Example Ltd", "sales": "Sales", "budget": "Stay within the project budget", "when": "weekly"},
+}
+
+
+def project(lang: str = "de", key_user: str = "thomas", accountable: str = "katrin", lea: str = "Lea Lang",
+            jour_fixe: bool = False, extra: str = "") -> str:
+    """A small valid project; the arguments are the things the scripted history changes."""
+    w = WORDS[lang]
+    member = "anna" if key_user == "thomas" else "thomas"
+    meeting = "  - {id: jour_fixe, name: Jour fixe, type: regular, date: 2027-02-10 10:00}\n" if jour_fixe else ""
+    return f"""\
+client: {w['client']}
+title: CRM
+language: {lang}
+people:
+  - {{id: lea, name: {lea}, side: client, roles: [project_lead], department: IT}}
+  - {{id: thomas, name: Thomas Schmidt, side: client, roles: [{'key_user' if key_user == 'thomas' else 'team_member'}], department: {w['sales']}}}
+  - {{id: anna, name: Anna Becker, side: client, roles: [{'key_user' if member == 'thomas' else 'team_member'}], department: {w['sales']}}}
+  - {{id: katrin, name: Katrin Müller, side: contractor, roles: [account_manager, resource_coordinator]}}
+  - {{id: jan, name: Jan Schulze, side: contractor, roles: [account_manager_deputy]}}
+  - {{id: hotline, name: Support-Hotline, side: contractor, kind: team, roles: [support, backoffice]}}
+raci:
+  - {{id: budget, task: {w['budget']}, responsible: [account_manager], accountable: {accountable}}}
+communication:
+  - {{topic: Status, from: lea, to: [project_team], when: {w['when']}, channel: Teams}}
+meetings:
+  - {{id: kickoff, name: Kickoff, type: kickoff, date: 2027-02-03 09:30}}
+{meeting}{extra}internal:
+  marker: {SECRET}
+  notes: Katrin Müller {SECRET} wechselt zu Jan Schulze
+"""
+
+
+def git(repo: Path, *args: str, day: int = 1) -> str:
+    stamp = f"2027-01-{day:02d}T10:00:00+01:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", *args], cwd=repo, env=env,
+                          capture_output=True, text=True, check=True, timeout=60)
+    return done.stdout.strip()
+
+
+def commit(repo: Path, content: str | None, subject: str, day: int, tag: str) -> None:
+    if content is not None:
+        (repo / FILE).parent.mkdir(parents=True, exist_ok=True)
+        (repo / FILE).write_text(content, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", subject, day=day)
+    git(repo, "tag", tag)
+
+
+def scripted(tmp: Path, lang: str = "de") -> Path:
+    """v0: no project yet; v1 created; v2 key users swapped; v3 A changed and Lea renamed; v4 broken; v5 fixed."""
+    repo = make_repo(tmp)
+    git(repo, "init", "-q")
+    commit(repo, None, "Grundgerüst", 10, "v0")
+    commit(repo, project(lang), "Projekt angelegt", 11, "v1")
+    commit(repo, project(lang, key_user="anna"), "Key-User getauscht", 12, "v2")
+    v3 = project(lang, key_user="anna", accountable="jan", lea="Lea Lang-Berger")
+    commit(repo, v3, "Budget an Jan", 13, "v3")
+    commit(repo, v3.replace("people:\n", "people:\n  - {id: [\n"), "kaputt", 14, "v4")
+    commit(repo, project(lang, "anna", "jan", "Lea Lang-Berger", jour_fixe=True), SUBJECT_5, 15, "v5")
+    return repo
+
+
+@pytest.fixture
+def catalog(repo: Path):
+    found, problems = load_catalog(repo)
+    assert found is not None, problems
+    return found
+
+
+@pytest.fixture
+def history_de(tmp_path: Path) -> Path:
+    return scripted(tmp_path / "de")
+
+
+EXPECTED = {
+    "de": [
+        ("Jour fixe <script>alert(1)</script> | ergänzt", True,
+         ["Termin hinzugefügt: „Jour fixe“ (10. Februar 2027, 10:00 Uhr)"]),
+        ("kaputt", False, []),
+        ("Budget an Jan", True, ["Person umbenannt: Lea Lang -> Lea Lang-Berger",
+                                 "RACI „Projektbudget einhalten“: A von Katrin Müller zu Jan Schulze"]),
+        ("Key-User getauscht", True, ["Key-User Vertrieb: Thomas Schmidt -> Anna Becker",
+                                      "Projektteam-Mitglied: Anna Becker -> Thomas Schmidt"]),
+        ("Projekt angelegt", True, ["Projekt angelegt"]),
+    ],
+    "en": [
+        ("Jour fixe <script>alert(1)</script> | ergänzt", True,
+         ["Meeting added: 'Jour fixe' (10 February 2027, 10:00)"]),
+        ("kaputt", False, []),
+        ("Budget an Jan", True, ["Person renamed: Lea Lang -> Lea Lang-Berger",
+                                 "RACI 'Stay within the project budget': A changed from Katrin Müller to Jan Schulze"]),
+        ("Key-User getauscht", True, ["Key user Sales: Thomas Schmidt -> Anna Becker",
+                                      "Project team member: Anna Becker -> Thomas Schmidt"]),
+        ("Projekt angelegt", True, ["Project created"]),
+    ],
+}
+
+
+# history ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_history_tells_each_commit_in_words_newest_first(tmp_path: Path, lang: str) -> None:
+    repo = scripted(tmp_path, lang)
+    catalog, _ = load_catalog(repo)
+    entries = history(repo, SLUG, catalog, lang)
+    assert entries is not None
+    assert [(e.subject, e.valid, e.changes) for e in entries] == EXPECTED[lang]
+    assert [e.date for e in entries] == [datetime.fromisoformat(f"2027-01-{d}T10:00:00+01:00")
+                                         for d in (15, 14, 13, 12, 11)]
+    assert [e.commit for e in entries] == [git(repo, "rev-parse", "--short", f"v{i}") for i in (5, 4, 3, 2, 1)]
+    assert history(repo, SLUG, catalog, lang) == entries  # deterministic
+
+
+def test_history_follows_a_renamed_project_folder(history_de: Path, catalog) -> None:
+    git(history_de, "mv", f"projects/{SLUG}", "projects/beispiel-neu")
+    git(history_de, "commit", "-q", "-m", "Ordner umbenannt", day=16)
+    entries = history(history_de, "beispiel-neu", catalog, "de")
+    assert entries is not None
+    assert [(e.subject, e.changes) for e in entries[:2]] == [("Ordner umbenannt", []), (SUBJECT_5, EXPECTED["de"][0][2])]
+    assert [e.subject for e in entries[2:]] == [subject for subject, _, _ in EXPECTED["de"][1:]]
+
+
+def test_history_is_capped_and_compares_the_oldest_shown_commit_with_the_one_before(
+        history_de: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(changes, "MAX_COMMITS", 2)
+    entries = history(history_de, SLUG, catalog, "de")
+    assert entries is not None
+    # v5 compares with v3 (v4 is broken); v4 is shown; v3 is only the base
+    assert [(e.subject, e.valid, e.changes) for e in entries] == EXPECTED["de"][:2]
+    monkeypatch.setattr(changes, "MAX_COMMITS", 3)
+    third = history(history_de, SLUG, catalog, "de")[2]  # type: ignore[index]
+    assert third.changes == EXPECTED["de"][2][2]  # compared with v2, not "Projekt angelegt"
+
+
+def test_history_is_none_outside_git_without_commits_and_for_an_uncommitted_file(
+        tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    plain = make_repo(tmp_path / "plain", {SLUG: project()})
+    assert history(plain, SLUG, catalog, "de") is None
+    empty = make_repo(tmp_path / "empty", {SLUG: project()})
+    git(empty, "init", "-q")
+    assert history(empty, SLUG, catalog, "de") is None
+    git(empty, "add", "projects/roles.yml")
+    git(empty, "commit", "-q", "-m", "nur der Katalog")  # the project file stays uncommitted
+    assert history(empty, SLUG, catalog, "de") is None
+
+
+def test_without_git_there_is_no_history_and_diff_says_why(
+        history_de: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(history_de / "no-bin-here"))
+    assert history(history_de, SLUG, catalog, "de") is None
+    with pytest.raises(UsageError, match="git is not installed"):
+        diff_revisions(history_de, SLUG, catalog, None, None, "de")
+
+
+# diff_revisions and cmd_diff ---------------------------------------------------------------------
+
+
+def test_diff_between_named_revisions(history_de: Path, catalog) -> None:
+    assert diff_revisions(history_de, SLUG, catalog, "v1", "v3", "de") == [
+        "Person umbenannt: Lea Lang -> Lea Lang-Berger",
+        "Key-User Vertrieb: Thomas Schmidt -> Anna Becker",
+        "Projektteam-Mitglied: Anna Becker -> Thomas Schmidt",
+        "RACI „Projektbudget einhalten“: A von Katrin Müller zu Jan Schulze",
+    ]
+    assert diff_revisions(history_de, SLUG, catalog, "v3", "v1", "en")[0] == "Person renamed: Lea Lang-Berger -> Lea Lang"
+    assert diff_revisions(history_de, SLUG, catalog, "v2", "v2", "de") == []
+
+
+def test_diff_defaults_to_head_against_the_working_tree(history_de: Path, catalog) -> None:
+    assert diff_revisions(history_de, SLUG, catalog, None, None, "de") == []
+    text = (history_de / FILE).read_text(encoding="utf-8")
+    (history_de / FILE).write_text(text.replace("department: IT}", "department: IT, phone: 030 1234}"), "utf-8")
+    assert diff_revisions(history_de, SLUG, catalog, None, None, "de") == [
+        "Lea Lang-Berger: Telefon hinzugefügt: 030 1234"]
+    assert diff_revisions(history_de, SLUG, catalog, "v4~1", None, "de") == [
+        "Lea Lang-Berger: Telefon hinzugefügt: 030 1234", EXPECTED["de"][0][2][0]]
+
+
+def test_diff_refuses_unknown_revisions_missing_files_and_broken_versions(history_de: Path, catalog) -> None:
+    with pytest.raises(UsageError, match=r"^unknown revision 'v9'; name a commit, branch or tag \(see git log\)$"):
+        diff_revisions(history_de, SLUG, catalog, "v9", None, "de")
+    with pytest.raises(UsageError, match="unknown revision '--all'"):
+        diff_revisions(history_de, SLUG, catalog, "v1", "--all", "de")
+    with pytest.raises(UsageError, match=rf"^{FILE} does not exist at revision 'v0'$"):
+        diff_revisions(history_de, SLUG, catalog, "v0", "v1", "de")
+    with pytest.raises(UserError) as caught:
+        diff_revisions(history_de, SLUG, catalog, "v3", "v4", "de")
+    [problem] = caught.value.diagnostics
+    assert problem.human().startswith(f"v4:{FILE}:6:3: error: YAML syntax error")
+    assert "YAML syntax error" in problem.message
+
+
+def test_diff_outside_git_is_a_usage_error(tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    plain = make_repo(tmp_path / "plain", {SLUG: project()})
+    with pytest.raises(UsageError, match="is not inside a git repository"):
+        diff_revisions(plain, SLUG, catalog, None, None, "de")
+
+
+def test_cmd_diff_prints_one_change_per_line(history_de: Path, capsys: pytest.CaptureFixture) -> None:
+    assert cmd_diff(history_de, SLUG, None, None) == 0
+    assert capsys.readouterr().out == "keine Änderungen\n"
+    assert cmd_diff(history_de, SLUG, "v2", "v3") == 0
+    assert capsys.readouterr().out == "\n".join(EXPECTED["de"][2][2]) + "\n"
+    assert cmd_diff(history_de, SLUG, "v4", "v5") == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith(f"v4:{FILE}:6:3: error: YAML syntax error") and "error: YAML syntax error" in out.err
+    with pytest.raises(UsageError, match="no client project 'beispeil'"):
+        cmd_diff(history_de, "beispeil", None, None)
+
+
+# semantic_diff on its own ---------------------------------------------------------------------------
+
+RICH = """\
+client: Beispiel GmbH
+title: CRM
+status: active
+period: {start: 2027-01-11, end: 2027-10-29}
+people:
+  - {id: lea, name: Lea Lang, side: client, roles: [project_lead], department: IT, deputy: tom, email: lea@b.example}
+  - {id: tom, name: Tom Tal, side: client, roles: [key_user], department: Vertrieb, represents: [Vertrieb, Service]}
+  - {id: sam, name: Sam Sand, side: client, roles: [team_member], department: Service}
+  - {id: kim, name: Kim Kurz, side: contractor, roles: [account_manager, resource_coordinator]}
+  - {id: hotline, name: Hotline, side: contractor, kind: team, roles: [support, backoffice]}
+  - {id: boss, name: Bea Boss, side: contractor}
+workgroups:
+  - {id: ak, name: AK Vertrieb, lead: tom, members: [tom, sam]}
+raci:
+  - {id: budget, remove: true}
+  - {id: test, task: Testen, responsible: [key_user], accountable: lea, consulted: [sam], informed: [client]}
+communication:
+  - {topic: Status, from: lea, to: [project_team], when: wöchentlich, channel: Teams}
+  - {topic: Rechnungen, from: hotline, to: [lea], when: monatlich, channel: E-Mail}
+meetings:
+  - {id: kickoff, name: Kickoff, type: kickoff, date: 2027-02-03 09:30, location: Werk Nord}
+milestones:
+  - {name: Go-live, date: 2027-07-01, owner: lea}
+  - {name: Konzept, date: 2027-03-31, owner: kim}
+escalation:
+  - {level: 1, contact: hotline, when: sofort}
+  - {level: 2, contact: kim, when: nach 2 Tagen}
+"""
+
+RICH_EDITS = [
+    ("status: active", "status: completed"),
+    ("end: 2027-10-29", "end: 2027-11-30"),
+    ("deputy: tom, email: lea@b.example", "deputy: sam"),
+    ("represents: [Vertrieb, Service]", "represents: [Vertrieb]"),
+    ("roles: [team_member], department: Service}", "roles: [team_member, key_user], department: Service}"),
+    ("members: [tom, sam]", "members: [tom, kim]"),
+    ("consulted: [sam]", "consulted: [ak]"),
+    ("informed: [client]", "informed: [client, contractor]"),
+    ("{topic: Rechnungen, from: hotline, to: [lea], when: monatlich, channel: E-Mail}",
+     "{topic: Rechnungen, from: hotline, to: [lea], when: quartalsweise, channel: E-Mail}\n"
+     "  - {topic: Tickets, from: key_user, to: [hotline], when: bei Bedarf, channel: Portal}"),
+    ("date: 2027-02-03 09:30, location: Werk Nord", "date: 2027-02-04 09:30, location: Teams"),
+    ("{name: Go-live, date: 2027-07-01, owner: lea}", "{name: Go-live, date: 2027-07-08, owner: lea, done: true}"),
+    ("  - {name: Konzept, date: 2027-03-31, owner: kim}\n", ""),
+    ("{level: 2, contact: kim, when: nach 2 Tagen}", "{level: 2, contact: boss, when: nach 2 Tagen}\n"
+                                                       "  - {level: 3, contact: boss, when: nach 5 Tagen}"),
+]
+
+
+def edited(source: str, edits: list[tuple[str, str]]) -> str:
+    for old, new in edits:
+        assert old in source, old
+        source = source.replace(old, new)
+    return source
+
+
+def test_semantic_diff_names_every_kind_of_change_in_a_fixed_order(catalog) -> None:
+    old = resolve_text(RICH, "old", catalog)
+    new = resolve_text(edited(RICH, RICH_EDITS), "new", catalog)
+    assert old is not None and new is not None
+    assert semantic_diff(old, new, "de") == [
+        "Status von laufend zu abgeschlossen",
+        "Zeitraum von 11. Januar 2027 – 29. Oktober 2027 zu 11. Januar 2027 – 30. November 2027",
+        "Lea Lang: E-Mail entfernt: lea@b.example",
+        "Lea Lang: Vertretung von Tom Tal zu Sam Sand",
+        "Tom Tal: Vertritt Abteilungen von Vertrieb, Service zu Vertrieb",
+        "Key-User Service: Tom Tal -> Sam Sand",
+        "Arbeitskreis AK Vertrieb: Mitglieder hinzugefügt: Kim Kurz",
+        "Arbeitskreis AK Vertrieb: Mitglieder entfernt: Sam Sand",
+        "RACI „Testen“: C hinzugefügt: AK Vertrieb",
+        "RACI „Testen“: C entfernt: Sam Sand",
+        "RACI „Testen“: I hinzugefügt: Nordwind CRM Beratung GmbH",
+        "Kommunikationsweg „Rechnungen“ von Hotline: Wann von monatlich zu quartalsweise",
+        "Kommunikationsweg hinzugefügt: „Tickets“ von Key-User an Hotline",
+        "Termin „Kickoff“ verschoben von 3. Februar 2027, 09:30 Uhr auf 4. Februar 2027, 09:30 Uhr",
+        "Termin „Kickoff“: Ort von Werk Nord zu Teams",
+        "Meilenstein „Go-live“: Datum von 1. Juli 2027 zu 8. Juli 2027",
+        "Meilenstein „Go-live“ erledigt",
+        "Meilenstein entfernt: „Konzept“ (31. März 2027)",
+        "Eskalationsstufe 2: Kontakt von Kim Kurz zu Bea Boss",
+        "Eskalationsstufe 3 hinzugefügt: Bea Boss",
+    ]
+    assert semantic_diff(new, old, "en") == [
+        "Status changed from completed to active",
+        "Period changed from 11 January 2027 – 30 November 2027 to 11 January 2027 – 29 October 2027",
+        "Lea Lang: Email added: lea@b.example",
+        "Lea Lang: Deputy changed from Sam Sand to Tom Tal",
+        "Tom Tal: Represents departments changed from Vertrieb to Vertrieb, Service",
+        "Key user Service: Sam Sand -> Tom Tal",
+        "Working group AK Vertrieb: Members added: Sam Sand",
+        "Working group AK Vertrieb: Members removed: Kim Kurz",
+        "RACI 'Testen': C added: Sam Sand",
+        "RACI 'Testen': C removed: AK Vertrieb",
+        "RACI 'Testen': I removed: Nordwind CRM Beratung GmbH",
+        "Communication line 'Rechnungen' from Hotline: When changed from quartalsweise to monatlich",
+        "Communication line removed: 'Tickets' from Key user to Hotline",
+        "Meeting 'Kickoff' rescheduled from 4 February 2027, 09:30 to 3 February 2027, 09:30",
+        "Meeting 'Kickoff': Location changed from Teams to Werk Nord",
+        "Milestone 'Go-live': Date changed from 8 July 2027 to 1 July 2027",
+        "Milestone 'Go-live' reopened",
+        "Milestone added: 'Konzept' (31 March 2027)",
+        "Escalation level 2: Contact changed from Bea Boss to Kim Kurz",
+        "Escalation level 3 removed: Bea Boss",
+    ]
+    assert semantic_diff(old, old, "de") == []
+
+
+def test_people_roles_and_tasks_added_and_removed(catalog) -> None:
+    old = resolve_text(RICH, "old", catalog)
+    grown = edited(RICH, [
+        ("  - {id: boss, name: Bea Boss, side: contractor}\n",
+         "  - {id: ina, name: Ina Imhof, side: client, roles: [pilot]}\n"),
+        ("workgroups:\n", "roles:\n  - {id: pilot, name: Pilotanwenderin, side: client}\nworkgroups:\n"),
+        ("  - {id: budget, remove: true}\n", "  - {task: Pilot fahren, responsible: [pilot], accountable: ina}\n"),
+    ])
+    new = resolve_text(grown, "new", catalog)
+    assert old is not None and new is not None
+    assert semantic_diff(old, new, "de") == [
+        "Person hinzugefügt: Ina Imhof",
+        "Person entfernt: Bea Boss",
+        "Rolle hinzugefügt: Pilotanwenderin",
+        "Pilotanwenderin: Ina Imhof hinzugefügt",
+        "RACI-Aufgabe hinzugefügt: „Projektbudget einhalten“",
+        "RACI-Aufgabe hinzugefügt: „Pilot fahren“",
+    ]
+    assert semantic_diff(new, old, "en")[2:4] == ["Role removed: Pilotanwenderin", "Pilotanwenderin: Ina Imhof removed"]
+
+
+def test_resolve_text_is_none_for_any_error(catalog) -> None:
+    assert resolve_text(RICH, "x", catalog) is not None
+    assert resolve_text("people: [", "x", catalog) is None  # YAML syntax
+    assert resolve_text("- a\n", "x", catalog) is None  # not a mapping
+    assert resolve_text(RICH.replace("title: CRM", "titel: CRM"), "x", catalog) is None  # shape
+    assert resolve_text(RICH.replace("owner: kim", "owner: kimm"), "x", catalog) is None  # reference
+    assert resolve_text(RICH.replace("roles: [project_lead]", "roles: []"), "x", catalog) is None  # rule
+
+
+# the page ----------------------------------------------------------------------------------------------
+
+
+def test_changes_page_escapes_every_value_and_never_shows_internal(history_de: Path, catalog) -> None:
+    entries = history(history_de, SLUG, catalog, "de")
+    latest = resolve_text((history_de / FILE).read_text(encoding="utf-8"), FILE, catalog)
+    assert entries is not None and latest is not None
+    page = changes_page(View(latest), entries)
+    hashes = [git(history_de, "rev-parse", "--short", f"v{i}") for i in (5, 4, 3, 2, 1)]
+    assert page == f"""\
+# Änderungen
+
+So hat sich die Organisation des Projekts verändert, neueste Änderungen zuerst.
+
+## 15. Januar 2027 – Jour fixe &#60;script&#62;alert(1)&#60;/script&#62; &#124; ergänzt
+
+Version <code>{hashes[0]}</code>
+
+- Termin hinzugefügt: „Jour fixe“ (10. Februar 2027, 10:00 Uhr)
+
+## 14. Januar 2027 – kaputt
+
+Version <code>{hashes[1]}</code>
+
+Diese Fassung war zu diesem Zeitpunkt nicht gültig; sie wird beim Vergleich übersprungen.
+
+## 13. Januar 2027 – Budget an Jan
+
+Version <code>{hashes[2]}</code>
+
+- Person umbenannt: Lea Lang -&#62; Lea Lang-Berger
+- RACI „Projektbudget einhalten“: A von Katrin Müller zu Jan Schulze
+
+## 12. Januar 2027 – Key-User getauscht
+
+Version <code>{hashes[3]}</code>
+
+- Key-User Vertrieb: Thomas Schmidt -&#62; Anna Becker
+- Projektteam-Mitglied: Anna Becker -&#62; Thomas Schmidt
+
+## 11. Januar 2027 – Projekt angelegt
+
+Version <code>{hashes[4]}</code>
+
+- Projekt angelegt
+"""
+    assert "<script>" not in page
+    outputs = [page, *(c for e in entries for c in e.changes),
+               *diff_revisions(history_de, SLUG, catalog, "v1", "v5", "de")]
+    assert SECRET not in "\n".join(outputs)
+
+
+def test_changes_page_without_history_and_for_a_value_that_looks_like_markdown(catalog) -> None:
+    resolved = resolve_text(project("en"), FILE, catalog)
+    assert resolved is not None
+    view = View(resolved)
+    assert changes_page(view, None) == "# Changes\n\nNo version history is available for this project.\n"
+    entry = Entry(datetime(2027, 3, 1, 9, 0), "abc1234", "", ["# Heading? *no* | [x](y)"], True)
+    assert changes_page(view, [entry]).splitlines()[4:] == [
+        "## 1 March 2027", "", "Version <code>abc1234</code>", "",
+        "- &#35; Heading? &#42;no&#42; &#124; &#91;x&#93;(y)",
+    ]
+
+
+def test_the_internal_marker_never_reaches_cmd_diff(history_de: Path, capsys: pytest.CaptureFixture) -> None:
+    for revs in [("v1", "v5"), ("v1", None)]:
+        assert cmd_diff(history_de, SLUG, *revs) == 0
+    out = capsys.readouterr()
+    assert SECRET not in out.out + out.err and "Jour fixe" in out.out
