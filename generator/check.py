@@ -12,7 +12,7 @@ from .model import Catalog
 from .resolve import GROUPS, Resolved, resolve
 from .rules import check_rules
 from .schema import INVALID, Ctx
-from .yamlload import load_file
+from .yamlload import Map, load_file, parse_mapping
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 CATALOG_FILE = "projects/roles.yml"
@@ -123,22 +123,39 @@ def project_file(slug: str) -> str:
 
 def check_project(repo: Path, slug: str, catalog: Catalog) -> ProjectResult:
     result = ProjectResult(slug, project_file(slug))
+    path = repo / result.file
     try:
-        project, ctx, pos = _shape(repo / result.file, result.file, fmt.PROJECT)
+        root, dup_errors = load_file(path, result.file)
     except UserError as exc:
         result.diagnostics = exc.diagnostics
         return result
-    result.diagnostics = ctx.diagnostics
-    if project is INVALID or has_errors(ctx.diagnostics):
-        return result
-    locate = locator(ctx.locations, pos)
-    resolved, ref_errors = resolve(project, catalog, locate)
-    result.diagnostics += ref_errors
-    if not ref_errors:
-        result.diagnostics += check_rules(resolved, locate)
-        result.resolved = resolved
-    result.diagnostics.sort(key=Diagnostic.sort_key)
+    result.resolved, result.diagnostics = check_tree(root, dup_errors, catalog)
     return result
+
+
+def check_source(data: bytes, display: str, catalog: Catalog) -> tuple[Resolved | None, list[Diagnostic]]:
+    """The same checks on a file's bytes from elsewhere (a git revision): resolved or None, and diagnostics."""
+    try:
+        root, dup_errors = parse_mapping(data, display)
+    except UserError as exc:
+        return None, exc.diagnostics
+    resolved, diagnostics = check_tree(root, dup_errors, catalog)
+    return (None if has_errors(diagnostics) else resolved), diagnostics
+
+
+def check_tree(root: Map, dup_errors: list[Diagnostic], catalog: Catalog) -> tuple[Resolved | None, list[Diagnostic]]:
+    """shape -> references -> rules; later stages run only when earlier ones are clean."""
+    ctx = Ctx(diagnostics=list(dup_errors))
+    project = fmt.PROJECT.check(root, "", ctx)
+    if project is INVALID or has_errors(ctx.diagnostics):
+        return None, sorted(ctx.diagnostics, key=Diagnostic.sort_key)
+    locate = locator(ctx.locations, root.pos)
+    resolved, ref_errors = resolve(project, catalog, locate)
+    diagnostics = ctx.diagnostics + ref_errors
+    if ref_errors:
+        return None, sorted(diagnostics, key=Diagnostic.sort_key)
+    diagnostics += check_rules(resolved, locate)
+    return resolved, sorted(diagnostics, key=Diagnostic.sort_key)
 
 
 def discover(repo: Path) -> tuple[list[str], list[Diagnostic]]:

@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("slug", metavar="SLUG")
     pdf.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
 
+    diff = sub.add_parser("diff", help="what changed in a project between git revisions, in words")
+    diff.add_argument("slug", metavar="SLUG")
+    diff.add_argument("rev1", nargs="?", metavar="REV1", help="older revision (default: HEAD)")
+    diff.add_argument("rev2", nargs="?", metavar="REV2", help="newer revision (default: the file as it is now)")
+
     new = sub.add_parser("new", help="create projects/SLUG/project.yml from a commented template")
     new.add_argument("slug", metavar="SLUG")
     new.add_argument("--client", required=True, help="the client's display name")
@@ -145,6 +150,12 @@ def _language(repo: Path, slug: str) -> str:
     return resolved.lang if resolved else "de"
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .changes import cmd_diff as diff
+
+    return diff(args.repo, args.slug, args.rev1, args.rev2)
+
+
 COMMANDS = {
     "check": cmd_check,
     "build": cmd_build,
@@ -152,6 +163,7 @@ COMMANDS = {
     "new": cmd_new,
     "serve": cmd_serve,
     "pdf": cmd_pdf,
+    "diff": cmd_diff,
 }
 
 

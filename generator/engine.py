@@ -1,8 +1,9 @@
 """Make many MkDocs builds in one process cheap, without changing a byte of their output.
 
 Per site, MkDocs (1) creates a fresh Jinja environment and compiles the Material
-theme's templates again (about 0.2 s), and (2) lists and pattern-matches the theme's
-14,000 files (mostly icons) to find the ~160 static files to copy (about 0.1 s).
+theme's templates again (about 0.2 s), (2) lists and pattern-matches the theme's
+14,000 files (mostly icons) to find the ~160 static files to copy (about 0.1 s), and
+(3) parses mkdocs.yml with PyYAML's pure-Python parser (libyaml does it 15x faster).
 Both results depend only on files inside the installed theme, which do not change
 while a build runs, so this process keeps them: a bytecode cache keyed by template
 name and source, and a per-folder file listing for folders of installed packages.
@@ -61,6 +62,7 @@ def install() -> None:
 
     Theme.get_env = get_env  # type: ignore[method-assign]
     _install_theme_listing()
+    _install_c_yaml()
     _installed = True
 
 
@@ -110,3 +112,14 @@ def _install_theme_listing() -> None:
                     break
 
     Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
+
+
+def _install_c_yaml() -> None:
+    """MkDocs reads mkdocs.yml with PyYAML's pure-Python full Loader; libyaml's CLoader is the same
+    loader (same resolver and constructors) with a C parser, about 15 times faster."""
+    import yaml
+    from mkdocs.utils import yaml as mkdocs_yaml
+
+    if getattr(yaml, "CLoader", None) is not None and mkdocs_yaml.get_yaml_loader.__defaults__:
+        defaults = mkdocs_yaml.get_yaml_loader.__defaults__
+        mkdocs_yaml.get_yaml_loader.__defaults__ = (yaml.CLoader, *defaults[1:])

@@ -351,6 +351,7 @@ PATHS: dict[str, dict[str, str]] = {
         "meetings": "termine",
         "methodology": "methodik",
         "pages": "seiten",
+        "changes": "aenderungen",
     },
     "en": {
         "roles": "roles",
@@ -359,6 +360,7 @@ PATHS: dict[str, dict[str, str]] = {
         "meetings": "meetings",
         "methodology": "methodology",
         "pages": "pages",
+        "changes": "changes",
     },
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -49,7 +50,24 @@ def shared_hash(repo: Path) -> str:
 def client_hash(repo: Path, slug: str) -> str:
     h = hashlib.sha256(shared_hash(repo).encode())
     _hash_tree(h, repo / "projects" / slug, repo / "projects")
+    # The changes page and the default SOURCE_DATE_EPOCH come from git: a commit of the
+    # client's files (visible as new blob ids in HEAD) rebuilds that client.
+    prefix = f"projects/{slug}/"
+    committed = [line for line in _committed(repo) if line.split("\t", 1)[-1].startswith(prefix)]
+    h.update("\n".join(committed).encode())
     return h.hexdigest()
+
+
+@cache
+def _committed(repo: Path) -> tuple[str, ...]:
+    """`git ls-tree -r HEAD -- projects/`: one line per committed file with its blob id; () without git."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-tree", "-r", "HEAD", "--", "projects/"], cwd=repo, capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return tuple(out.stdout.splitlines()) if out.returncode == 0 else ()
 
 
 def _record(out: Path, slug: str) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from markupsafe import escape as html_escape
 
+from .changes import changes_page, history
 from .diagrams import alt_text, client_diagrams
 from .downloads import client_downloads, link_texts
 from .pages import nav, render_pages
@@ -95,6 +96,8 @@ def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch:
     dots = client_diagrams(view)
     svgs = render_all(dots, titles={name: alt_text(view, name) for name in dots})
     pages = render_pages(view, svgs, {name: texts[name] for name in files})
+    changes = f"{view.P['changes']}.md"
+    pages[changes] = changes_page(view, history(repo, slug, resolved.catalog, view.lang))
     chapters = _copy_pages(pages, shared_chapters(repo, view.lang), view.P["methodology"])
     extra = _copy_pages(pages, client_pages(repo, slug), view.P["pages"])
     docs = folder / "docs"
@@ -109,7 +112,8 @@ def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch:
     for css in CSS:
         shutil.copyfile(ASSETS / css, docs / "assets" / css)
     shutil.copytree(ASSETS / "overrides", folder / "overrides")
-    config = client_config(view, repo, folder, nav(view, pages, chapters, extra))
+    items = nav(view, pages, chapters, extra) + [{view.L["ch_heading"]: changes}]
+    config = client_config(view, repo, folder, items)
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000)
     (folder / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
 

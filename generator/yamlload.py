@@ -162,12 +162,21 @@ def load_file(path: Path, display: str) -> tuple[Map, list[Diagnostic]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise UserError(
-                Diagnostic(Pos(display, 1, 1), "", f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")
-            )
+            raise UserError(_too_big(display, size))
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(Diagnostic(Pos(display, 1, 1), "", f"cannot read file: {exc.strerror}")) from None
+    return parse_mapping(data, display)
+
+
+def _too_big(display: str, size: int) -> Diagnostic:
+    return Diagnostic(Pos(display, 1, 1), "", f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")
+
+
+def parse_mapping(data: bytes, display: str) -> tuple[Map, list[Diagnostic]]:
+    """The bytes of a YAML file (from disk or a git revision) whose root must be a mapping."""
+    if len(data) > MAX_BYTES:
+        raise UserError(_too_big(display, len(data)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -177,8 +186,7 @@ def load_file(path: Path, display: str) -> tuple[Map, list[Diagnostic]]:
         raise UserError(
             Diagnostic(Pos(display, line, col), "", "the file is not valid UTF-8; save it as UTF-8")
         ) from None
-    text = text.removeprefix("\ufeff")
-    root, diagnostics = parse(text, display)
+    root, diagnostics = parse(text.removeprefix("\ufeff"), display)
     if not isinstance(root, Map):
         kind = "a list" if isinstance(root, Seq) else "a single value"
         raise UserError(Diagnostic(root.pos, "", f"the file must be a mapping of keys, not {kind}"))

@@ -28,27 +28,33 @@ WORDS = {
 }
 
 
-def project(lang: str = "de", key_user: str = "thomas", accountable: str = "katrin", lea: str = "Lea Lang",
-            jour_fixe: bool = False, extra: str = "") -> str:
+def project(
+    lang: str = "de",
+    key_user: str = "thomas",
+    accountable: str = "katrin",
+    lea: str = "Lea Lang",
+    jour_fixe: bool = False,
+    extra: str = "",
+) -> str:
     """A small valid project; the arguments are the things the scripted history changes."""
     w = WORDS[lang]
     member = "anna" if key_user == "thomas" else "thomas"
     meeting = "  - {id: jour_fixe, name: Jour fixe, type: regular, date: 2027-02-10 10:00}\n" if jour_fixe else ""
     return f"""\
-client: {w['client']}
+client: {w["client"]}
 title: CRM
 language: {lang}
 people:
   - {{id: lea, name: {lea}, side: client, roles: [project_lead], department: IT}}
-  - {{id: thomas, name: Thomas Schmidt, side: client, roles: [{'key_user' if key_user == 'thomas' else 'team_member'}], department: {w['sales']}}}
-  - {{id: anna, name: Anna Becker, side: client, roles: [{'key_user' if member == 'thomas' else 'team_member'}], department: {w['sales']}}}
+  - {{id: thomas, name: Thomas Schmidt, side: client, roles: [{"key_user" if key_user == "thomas" else "team_member"}], department: {w["sales"]}}}
+  - {{id: anna, name: Anna Becker, side: client, roles: [{"key_user" if member == "thomas" else "team_member"}], department: {w["sales"]}}}
   - {{id: katrin, name: Katrin Müller, side: contractor, roles: [account_manager, resource_coordinator]}}
   - {{id: jan, name: Jan Schulze, side: contractor, roles: [account_manager_deputy]}}
   - {{id: hotline, name: Support-Hotline, side: contractor, kind: team, roles: [support, backoffice]}}
 raci:
-  - {{id: budget, task: {w['budget']}, responsible: [account_manager], accountable: {accountable}}}
+  - {{id: budget, task: {w["budget"]}, responsible: [account_manager], accountable: {accountable}}}
 communication:
-  - {{topic: Status, from: lea, to: [project_team], when: {w['when']}, channel: Teams}}
+  - {{topic: Status, from: lea, to: [project_team], when: {w["when"]}, channel: Teams}}
 meetings:
   - {{id: kickoff, name: Kickoff, type: kickoff, date: 2027-02-03 09:30}}
 {meeting}{extra}internal:
@@ -59,10 +65,22 @@ meetings:
 
 def git(repo: Path, *args: str, day: int = 1) -> str:
     stamp = f"2027-01-{day:02d}T10:00:00+01:00"
-    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", *args], cwd=repo, env=env,
-                          capture_output=True, text=True, check=True, timeout=60)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return done.stdout.strip()
 
 
@@ -103,23 +121,47 @@ def history_de(tmp_path: Path) -> Path:
 
 EXPECTED = {
     "de": [
-        ("Jour fixe <script>alert(1)</script> | ergänzt", True,
-         ["Termin hinzugefügt: „Jour fixe“ (10. Februar 2027, 10:00 Uhr)"]),
+        (
+            "Jour fixe <script>alert(1)</script> | ergänzt",
+            True,
+            ["Termin hinzugefügt: „Jour fixe“ (10. Februar 2027, 10:00 Uhr)"],
+        ),
         ("kaputt", False, []),
-        ("Budget an Jan", True, ["Person umbenannt: Lea Lang -> Lea Lang-Berger",
-                                 "RACI „Projektbudget einhalten“: A von Katrin Müller zu Jan Schulze"]),
-        ("Key-User getauscht", True, ["Key-User Vertrieb: Thomas Schmidt -> Anna Becker",
-                                      "Projektteam-Mitglied: Anna Becker -> Thomas Schmidt"]),
+        (
+            "Budget an Jan",
+            True,
+            [
+                "Person umbenannt: Lea Lang -> Lea Lang-Berger",
+                "RACI „Projektbudget einhalten“: A von Katrin Müller zu Jan Schulze",
+            ],
+        ),
+        (
+            "Key-User getauscht",
+            True,
+            ["Key-User Vertrieb: Thomas Schmidt -> Anna Becker", "Projektteam-Mitglied: Anna Becker -> Thomas Schmidt"],
+        ),
         ("Projekt angelegt", True, ["Projekt angelegt"]),
     ],
     "en": [
-        ("Jour fixe <script>alert(1)</script> | ergänzt", True,
-         ["Meeting added: 'Jour fixe' (10 February 2027, 10:00)"]),
+        (
+            "Jour fixe <script>alert(1)</script> | ergänzt",
+            True,
+            ["Meeting added: 'Jour fixe' (10 February 2027, 10:00)"],
+        ),
         ("kaputt", False, []),
-        ("Budget an Jan", True, ["Person renamed: Lea Lang -> Lea Lang-Berger",
-                                 "RACI 'Stay within the project budget': A changed from Katrin Müller to Jan Schulze"]),
-        ("Key-User getauscht", True, ["Key user Sales: Thomas Schmidt -> Anna Becker",
-                                      "Project team member: Anna Becker -> Thomas Schmidt"]),
+        (
+            "Budget an Jan",
+            True,
+            [
+                "Person renamed: Lea Lang -> Lea Lang-Berger",
+                "RACI 'Stay within the project budget': A changed from Katrin Müller to Jan Schulze",
+            ],
+        ),
+        (
+            "Key-User getauscht",
+            True,
+            ["Key user Sales: Thomas Schmidt -> Anna Becker", "Project team member: Anna Becker -> Thomas Schmidt"],
+        ),
         ("Projekt angelegt", True, ["Project created"]),
     ],
 }
@@ -135,8 +177,9 @@ def test_history_tells_each_commit_in_words_newest_first(tmp_path: Path, lang: s
     entries = history(repo, SLUG, catalog, lang)
     assert entries is not None
     assert [(e.subject, e.valid, e.changes) for e in entries] == EXPECTED[lang]
-    assert [e.date for e in entries] == [datetime.fromisoformat(f"2027-01-{d}T10:00:00+01:00")
-                                         for d in (15, 14, 13, 12, 11)]
+    assert [e.date for e in entries] == [
+        datetime.fromisoformat(f"2027-01-{d}T10:00:00+01:00") for d in (15, 14, 13, 12, 11)
+    ]
     assert [e.commit for e in entries] == [git(repo, "rev-parse", "--short", f"v{i}") for i in (5, 4, 3, 2, 1)]
     assert history(repo, SLUG, catalog, lang) == entries  # deterministic
 
@@ -146,12 +189,16 @@ def test_history_follows_a_renamed_project_folder(history_de: Path, catalog) -> 
     git(history_de, "commit", "-q", "-m", "Ordner umbenannt", day=16)
     entries = history(history_de, "beispiel-neu", catalog, "de")
     assert entries is not None
-    assert [(e.subject, e.changes) for e in entries[:2]] == [("Ordner umbenannt", []), (SUBJECT_5, EXPECTED["de"][0][2])]
+    assert [(e.subject, e.changes) for e in entries[:2]] == [
+        ("Ordner umbenannt", []),
+        (SUBJECT_5, EXPECTED["de"][0][2]),
+    ]
     assert [e.subject for e in entries[2:]] == [subject for subject, _, _ in EXPECTED["de"][1:]]
 
 
 def test_history_is_capped_and_compares_the_oldest_shown_commit_with_the_one_before(
-        history_de: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    history_de: Path, catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(changes, "MAX_COMMITS", 2)
     entries = history(history_de, SLUG, catalog, "de")
     assert entries is not None
@@ -163,7 +210,8 @@ def test_history_is_capped_and_compares_the_oldest_shown_commit_with_the_one_bef
 
 
 def test_history_is_none_outside_git_without_commits_and_for_an_uncommitted_file(
-        tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     plain = make_repo(tmp_path / "plain", {SLUG: project()})
     assert history(plain, SLUG, catalog, "de") is None
@@ -176,7 +224,8 @@ def test_history_is_none_outside_git_without_commits_and_for_an_uncommitted_file
 
 
 def test_without_git_there_is_no_history_and_diff_says_why(
-        history_de: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    history_de: Path, catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(history_de / "no-bin-here"))
     assert history(history_de, SLUG, catalog, "de") is None
     with pytest.raises(UsageError, match="git is not installed"):
@@ -193,7 +242,9 @@ def test_diff_between_named_revisions(history_de: Path, catalog) -> None:
         "Projektteam-Mitglied: Anna Becker -> Thomas Schmidt",
         "RACI „Projektbudget einhalten“: A von Katrin Müller zu Jan Schulze",
     ]
-    assert diff_revisions(history_de, SLUG, catalog, "v3", "v1", "en")[0] == "Person renamed: Lea Lang-Berger -> Lea Lang"
+    assert (
+        diff_revisions(history_de, SLUG, catalog, "v3", "v1", "en")[0] == "Person renamed: Lea Lang-Berger -> Lea Lang"
+    )
     assert diff_revisions(history_de, SLUG, catalog, "v2", "v2", "de") == []
 
 
@@ -202,9 +253,12 @@ def test_diff_defaults_to_head_against_the_working_tree(history_de: Path, catalo
     text = (history_de / FILE).read_text(encoding="utf-8")
     (history_de / FILE).write_text(text.replace("department: IT}", "department: IT, phone: 030 1234}"), "utf-8")
     assert diff_revisions(history_de, SLUG, catalog, None, None, "de") == [
-        "Lea Lang-Berger: Telefon hinzugefügt: 030 1234"]
+        "Lea Lang-Berger: Telefon hinzugefügt: 030 1234"
+    ]
     assert diff_revisions(history_de, SLUG, catalog, "v4~1", None, "de") == [
-        "Lea Lang-Berger: Telefon hinzugefügt: 030 1234", EXPECTED["de"][0][2][0]]
+        "Lea Lang-Berger: Telefon hinzugefügt: 030 1234",
+        EXPECTED["de"][0][2][0],
+    ]
 
 
 def test_diff_refuses_unknown_revisions_missing_files_and_broken_versions(history_de: Path, catalog) -> None:
@@ -235,7 +289,11 @@ def test_cmd_diff_prints_one_change_per_line(history_de: Path, capsys: pytest.Ca
     assert capsys.readouterr().out == "\n".join(EXPECTED["de"][2][2]) + "\n"
     assert cmd_diff(history_de, SLUG, "v4", "v5") == 1
     out = capsys.readouterr()
-    assert out.out == "" and out.err.startswith(f"v4:{FILE}:6:3: error: YAML syntax error") and "error: YAML syntax error" in out.err
+    assert (
+        out.out == ""
+        and out.err.startswith(f"v4:{FILE}:6:3: error: YAML syntax error")
+        and "error: YAML syntax error" in out.err
+    )
     with pytest.raises(UsageError, match="no client project 'beispeil'"):
         cmd_diff(history_de, "beispeil", None, None)
 
@@ -281,14 +339,18 @@ RICH_EDITS = [
     ("members: [tom, sam]", "members: [tom, kim]"),
     ("consulted: [sam]", "consulted: [ak]"),
     ("informed: [client]", "informed: [client, contractor]"),
-    ("{topic: Rechnungen, from: hotline, to: [lea], when: monatlich, channel: E-Mail}",
-     "{topic: Rechnungen, from: hotline, to: [lea], when: quartalsweise, channel: E-Mail}\n"
-     "  - {topic: Tickets, from: key_user, to: [hotline], when: bei Bedarf, channel: Portal}"),
+    (
+        "{topic: Rechnungen, from: hotline, to: [lea], when: monatlich, channel: E-Mail}",
+        "{topic: Rechnungen, from: hotline, to: [lea], when: quartalsweise, channel: E-Mail}\n"
+        "  - {topic: Tickets, from: key_user, to: [hotline], when: bei Bedarf, channel: Portal}",
+    ),
     ("date: 2027-02-03 09:30, location: Werk Nord", "date: 2027-02-04 09:30, location: Teams"),
     ("{name: Go-live, date: 2027-07-01, owner: lea}", "{name: Go-live, date: 2027-07-08, owner: lea, done: true}"),
     ("  - {name: Konzept, date: 2027-03-31, owner: kim}\n", ""),
-    ("{level: 2, contact: kim, when: nach 2 Tagen}", "{level: 2, contact: boss, when: nach 2 Tagen}\n"
-                                                       "  - {level: 3, contact: boss, when: nach 5 Tagen}"),
+    (
+        "{level: 2, contact: kim, when: nach 2 Tagen}",
+        "{level: 2, contact: boss, when: nach 2 Tagen}\n  - {level: 3, contact: boss, when: nach 5 Tagen}",
+    ),
 ]
 
 
@@ -352,12 +414,17 @@ def test_semantic_diff_names_every_kind_of_change_in_a_fixed_order(catalog) -> N
 
 def test_people_roles_and_tasks_added_and_removed(catalog) -> None:
     old = resolve_text(RICH, "old", catalog)
-    grown = edited(RICH, [
-        ("  - {id: boss, name: Bea Boss, side: contractor}\n",
-         "  - {id: ina, name: Ina Imhof, side: client, roles: [pilot]}\n"),
-        ("workgroups:\n", "roles:\n  - {id: pilot, name: Pilotanwenderin, side: client}\nworkgroups:\n"),
-        ("  - {id: budget, remove: true}\n", "  - {task: Pilot fahren, responsible: [pilot], accountable: ina}\n"),
-    ])
+    grown = edited(
+        RICH,
+        [
+            (
+                "  - {id: boss, name: Bea Boss, side: contractor}\n",
+                "  - {id: ina, name: Ina Imhof, side: client, roles: [pilot]}\n",
+            ),
+            ("workgroups:\n", "roles:\n  - {id: pilot, name: Pilotanwenderin, side: client}\nworkgroups:\n"),
+            ("  - {id: budget, remove: true}\n", "  - {task: Pilot fahren, responsible: [pilot], accountable: ina}\n"),
+        ],
+    )
     new = resolve_text(grown, "new", catalog)
     assert old is not None and new is not None
     assert semantic_diff(old, new, "de") == [
@@ -389,7 +456,9 @@ def test_changes_page_escapes_every_value_and_never_shows_internal(history_de: P
     assert entries is not None and latest is not None
     page = changes_page(View(latest), entries)
     hashes = [git(history_de, "rev-parse", "--short", f"v{i}") for i in (5, 4, 3, 2, 1)]
-    assert page == f"""\
+    assert (
+        page
+        == f"""\
 # Änderungen
 
 So hat sich die Organisation des Projekts verändert, neueste Änderungen zuerst.
@@ -426,9 +495,13 @@ Version <code>{hashes[4]}</code>
 
 - Projekt angelegt
 """
+    )
     assert "<script>" not in page
-    outputs = [page, *(c for e in entries for c in e.changes),
-               *diff_revisions(history_de, SLUG, catalog, "v1", "v5", "de")]
+    outputs = [
+        page,
+        *(c for e in entries for c in e.changes),
+        *diff_revisions(history_de, SLUG, catalog, "v1", "v5", "de"),
+    ]
     assert SECRET not in "\n".join(outputs)
 
 
@@ -439,7 +512,10 @@ def test_changes_page_without_history_and_for_a_value_that_looks_like_markdown(c
     assert changes_page(view, None) == "# Changes\n\nNo version history is available for this project.\n"
     entry = Entry(datetime(2027, 3, 1, 9, 0), "abc1234", "", ["# Heading? *no* | [x](y)"], True)
     assert changes_page(view, [entry]).splitlines()[4:] == [
-        "## 1 March 2027", "", "Version <code>abc1234</code>", "",
+        "## 1 March 2027",
+        "",
+        "Version <code>abc1234</code>",
+        "",
         "- &#35; Heading? &#42;no&#42; &#124; &#91;x&#93;(y)",
     ]
 

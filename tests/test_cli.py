@@ -107,3 +107,22 @@ def test_garbage_never_gives_a_traceback(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert any(line.startswith("projects/Bad Name:1:1: error: folder name 'Bad Name'") for line in lines)
     assert len([line for line in lines if ": error: " in line]) == len(inputs) + 1
+
+
+def test_diff_outside_git_is_a_usage_error(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL})
+    result = handbook(repo, "diff", "beispiel")
+    assert result.returncode == 2
+    assert result.stderr == "handbook: . is not inside a git repository; handbook diff compares versions from git\n"
+
+
+def test_diff_in_words_between_commits(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], cwd=repo, check=True)
+    (repo / "projects" / "beispiel" / "project.yml").write_text(MINIMAL.replace("Petra Lang", "Paula Lang"))
+    result = handbook(repo, "diff", "beispiel")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Person umbenannt: Petra Lang -> Paula Lang\n"

@@ -49,7 +49,7 @@ def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path) -> None:
         file = repo / "projects" / "beispiel" / "project.yml"
         file.write_text(MINIMAL.replace("Beispiel AG", "Geänderte AG"), encoding="utf-8")
         wait_for(lambda: "Geänderte AG" in fetch(url))
-        assert fetch(url + "__handbook/version") != version
+        wait_for(lambda: fetch(url + "__handbook/version") != version)  # the browser is told to reload
         file.write_text(MINIMAL + "bogus: 1\n", encoding="utf-8")
         error_page = wait_for(lambda: (p := fetch(url + "personen/")) and "The project has errors" in p and p)
         assert "unknown key &#x27;bogus&#x27;" in error_page or "unknown key 'bogus'" in error_page
