@@ -19,6 +19,7 @@ from pathlib import Path
 from . import incremental
 from .check import CheckRun, ProjectResult, UsageError, check_all, check_project, load_catalog, select
 from .site import BuildError, mkdocs_build, recover, source_date_epoch, swap_in, temp_folder, write_client
+from .svg import DotFailed
 from .verify import verify_site
 
 
@@ -68,6 +69,8 @@ def build_client(repo: Path, result: ProjectResult, out: Path) -> Outcome:
         incremental.remember(repo, out, result.slug)
     except BuildError as exc:
         return Outcome(result.slug, "failed", time.perf_counter() - start, f"MkDocs: {exc}")
+    except DotFailed as exc:
+        return Outcome(result.slug, "failed", time.perf_counter() - start, f"Graphviz: {exc}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Outcome(result.slug, "built", time.perf_counter() - start)

@@ -176,11 +176,21 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    from .diagnostics import UserError
+    from .svg import DotMissing
+
     try:
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"handbook: {exc}", file=sys.stderr)
         return 2
+    except DotMissing as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return 1
+    except UserError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.human(), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("handbook: interrupted", file=sys.stderr)
         return 130

@@ -126,3 +126,22 @@ def test_diff_in_words_between_commits(tmp_path: Path) -> None:
     result = handbook(repo, "diff", "beispiel")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Person umbenannt: Petra Lang -> Paula Lang\n"
+
+
+def test_missing_graphviz_is_a_clear_error(tmp_path: Path) -> None:
+    import os
+
+    repo = make_repo(tmp_path / "repo", {"beispiel": MINIMAL})
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": str(empty)},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "handbook: Graphviz 'dot' was not found; install it: apt-get install graphviz" in result.stderr
