@@ -61,7 +61,8 @@ def render(template: str, view: View, here: str, svgs: dict[str, str], downloads
         """Inline SVG (never <img>, so dark mode can recolour it), kept out of the search index."""
         if name not in svgs:
             return Markup("")
-        return Markup(f'<div class="hb-diagram" data-search-exclude>\n{svgs[name].strip()}\n</div>')
+        # tabindex: a wide diagram scrolls sideways, and keyboard users must reach that scroll area
+        return Markup(f'<div class="hb-diagram" data-search-exclude tabindex="0">\n{svgs[name].strip()}\n</div>')
 
     out = env.get_template(template).render(
         v=view, L=view.L, link=view.linker(here), diagram=diagram, download=download, downloads=downloads, **extra
