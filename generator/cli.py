@@ -23,6 +23,14 @@ def _parser() -> argparse.ArgumentParser:
         default="human",
         help="github: workflow annotations; gitlab: Code Quality JSON",
     )
+    check.add_argument("--internal", action="store_true", help="also check the consultancy's workload across clients")
+    check.add_argument(
+        "--max-active",
+        type=int,
+        default=8,
+        metavar="N",
+        help="with --internal: warn when one account manager has more than N active projects",
+    )
 
     build = sub.add_parser("build", help="build one Material site per client into OUT/<slug>/")
     build.add_argument("slugs", nargs="*", metavar="SLUG")
@@ -31,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, default=None, help="parallel builds (default: CPU count)")
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N stable slices of the clients")
     build.add_argument("--force", action="store_true", help="rebuild clients whose inputs did not change")
+    build.add_argument(
+        "--internal",
+        action="store_true",
+        help="build the consultancy's internal portfolio site OUT/_internal/ instead of client sites",
+    )
 
     generate = sub.add_parser("generate", help="write each client's portable MkDocs project to OUT/<slug>/")
     generate.add_argument("slugs", nargs="*", metavar="SLUG")
@@ -61,6 +74,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .report import Reporter
 
     run = check_all(args.repo, args.slugs)
+    if args.internal:
+        from .internal import workload_diagnostics
+
+        if args.max_active < 1:
+            raise UsageError("--max-active must be at least 1")
+        run.diagnostics += workload_diagnostics(check_all(args.repo), args.max_active, args.repo)
     return Reporter(args.format, strict=args.strict).check_run(run)
 
 
@@ -76,8 +95,23 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.internal:
+        return _build_internal(args, reporter)
     run = build_all(args.repo, args.slugs, args.out, progress, args.jobs, args.shard, args.force)
     return reporter.build_summary(run.check, run.outcomes, args.out)
+
+
+def _build_internal(args: argparse.Namespace, reporter) -> int:
+    from .internal import INTERNAL, build_internal
+
+    if args.slugs or args.shard:
+        raise UsageError("--internal builds one site across all clients; it takes no SLUG or --shard")
+    run, outcome = build_internal(args.repo, args.out)
+    reporter.progress(1, 1, outcome)
+    code = reporter.build_summary(run, [outcome], args.out)
+    if outcome.state == "built":
+        reporter.line(f"internal portfolio site: {args.out}/{INTERNAL}/ (never publish it to a client)")
+    return code
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

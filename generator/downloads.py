@@ -85,7 +85,7 @@ def calendar(view: View, slug: str, stamp: datetime) -> bytes:
         events += _milestone_event(view, ms, uid, dtstamp)
     if not events:
         return b""  # RFC 5545 wants at least one component
-    name = _escape(f"{view.client} – {view.title}")
+    name = ical_text(f"{view.client} – {view.title}")
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -96,7 +96,7 @@ def calendar(view: View, slug: str, stamp: datetime) -> bytes:
         f"X-WR-CALNAME:{name}",
     ]
     zone = list(VTIMEZONE) if any(isinstance(m.date, datetime) for m in dated) else []
-    return _content([*head, *zone, *events, "END:VCALENDAR"])
+    return ical_lines([*head, *zone, *events, "END:VCALENDAR"])
 
 
 def _uids(slug: str, kind: str, keys: list[tuple[str | None, str]]) -> list[str]:
@@ -115,13 +115,13 @@ def _meeting_event(view: View, m: Meeting, uid: str, dtstamp: str) -> list[str]:
     lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{dtstamp}", *_span(m)]
     if m.recurrence:
         lines.append(f"RRULE:{_rrule(m)}")
-    lines.append(f"SUMMARY:{_escape(m.name)}")
+    lines.append(f"SUMMARY:{ical_text(m.name)}")
     if m.location:
-        lines.append(f"LOCATION:{_escape(m.location)}")
-    lines.append(f"DESCRIPTION:{_escape(_description(view, m))}")
+        lines.append(f"LOCATION:{ical_text(m.location)}")
+    lines.append(f"DESCRIPTION:{ical_text(_description(view, m))}")
     if organizer := _organizer(view, m):
         lines.append(organizer)
-    return [*lines, f"CATEGORIES:{_escape(view.L['type_' + m.type])}", "END:VEVENT"]
+    return [*lines, f"CATEGORIES:{ical_text(view.L['type_' + m.type])}", "END:VEVENT"]
 
 
 def _span(m: Meeting) -> list[str]:
@@ -177,9 +177,9 @@ def _milestone_event(view: View, ms: Milestone, uid: str, dtstamp: str) -> list[
         f"DTSTAMP:{dtstamp}",
         f"DTSTART;VALUE=DATE:{ms.date:%Y%m%d}",
         f"DTEND;VALUE=DATE:{ms.date + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_escape(L['milestone'] + ': ' + ms.name)}",
-        f"DESCRIPTION:{_escape(chr(10).join(rows))}",
-        f"CATEGORIES:{_escape(L['milestone'])}",
+        f"SUMMARY:{ical_text(L['milestone'] + ': ' + ms.name)}",
+        f"DESCRIPTION:{ical_text(chr(10).join(rows))}",
+        f"CATEGORIES:{ical_text(L['milestone'])}",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
@@ -261,7 +261,7 @@ def contacts(view: View, slug: str) -> bytes:
         if (name := view.role_name(role)) not in roles:
             roles.append(name)
     lines = [line for person, roles in cards.values() for line in _vcard(view, slug, person, roles)]
-    return _content(lines) if lines else b""
+    return ical_lines(lines) if lines else b""
 
 
 def _vcard(view: View, slug: str, p: Person, roles: list[str]) -> list[str]:
@@ -277,8 +277,8 @@ def _vcard(view: View, slug: str, p: Person, roles: list[str]) -> list[str]:
     ]
     if not team:
         given, _, family = _clean(p.name).strip().rpartition(" ")
-        lines.append(f"N:{_escape(family)};{_escape(given)};;;")
-    lines.append(f"ORG:{_escape(org)}" + (f";{_escape(p.department)}" if p.department else ""))
+        lines.append(f"N:{ical_text(family)};{ical_text(given)};;;")
+    lines.append(f"ORG:{ical_text(org)}" + (f";{ical_text(p.department)}" if p.department else ""))
     if p.position:
         lines.append(f"TITLE:{_vtext(p.position)}")
     if roles:
@@ -310,7 +310,7 @@ def _vtext(value: str) -> str:
     return _clean(value).replace("\\", "\\\\").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _escape(value: str) -> str:
+def ical_text(value: str) -> str:
     """RFC 5545 TEXT, and a component of a vCard compound value (N, ORG): ';' escaped too."""
     return _vtext(value).replace(";", "\\;")
 
@@ -329,5 +329,5 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _content(lines: list[str]) -> bytes:
+def ical_lines(lines: list[str]) -> bytes:
     return "".join(_fold(line) + "\r\n" for line in lines).encode()

@@ -67,10 +67,10 @@ def render(template: str, view: View, here: str, svgs: dict[str, str], downloads
     out = env.get_template(template).render(
         v=view, L=view.L, link=view.linker(here), diagram=diagram, download=download, downloads=downloads, **extra
     )
-    return _tidy(out)
+    return tidy(out)
 
 
-def _tidy(markdown: str) -> str:
+def tidy(markdown: str) -> str:
     """Collapse runs of blank lines the templates leave, end with exactly one newline."""
     lines, blank = [], 0
     for line in markdown.split("\n"):  # not splitlines(): U+2028 and friends are text here

@@ -27,7 +27,7 @@ _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
 _CSS_IMPORT = re.compile(r"""@import\s+(["'])([^"']+)\1""")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     page: str  # path of the page relative to the site root
     line: int
@@ -46,7 +46,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
-        lines = [str(p) for p in sorted(self.problems)]
+        lines = [str(p) for p in self.problems]  # files in path order, links in document order
         lines.append(
             f"{self.pages} page(s), {self.links} internal link(s) ({self.anchors} with an anchor), "
             f"{len(self.problems)} problem(s)"

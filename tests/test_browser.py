@@ -142,30 +142,34 @@ def _no_third_party_requests(request_log: RequestLog) -> Iterator[None]:
     assert request_log.foreign() == [], "pages made requests outside 127.0.0.1"
 
 
+def page_in_new_context(browser: Browser, log: RequestLog, scheme: str = "light", viewport: dict = DESKTOP) -> Page:
+    """A page in a fresh context (nothing stored, so no remembered palette), its requests logged."""
+    context = browser.new_context(color_scheme=scheme, viewport=viewport)
+    log.watch(context)
+    return context.new_page()
+
+
 NewPage = Callable[..., "Page"]
 
 
 @pytest.fixture
 def new_page(browser: Browser, request_log: RequestLog) -> Iterator[NewPage]:
-    """new_page(scheme="light", viewport=DESKTOP): a page in a fresh context (no stored palette)."""
-    contexts: list[BrowserContext] = []
+    """new_page(scheme="light", viewport=DESKTOP) -> Page; the contexts are closed afterwards."""
+    pages: list[Page] = []
 
     def make(scheme: str = "light", viewport: dict[str, int] = DESKTOP) -> Page:
-        context = browser.new_context(color_scheme=scheme, viewport=viewport, locale="de-DE")
-        request_log.watch(context)
-        contexts.append(context)
-        return context.new_page()
+        pages.append(page_in_new_context(browser, request_log, scheme, viewport))
+        return pages[-1]
 
     yield make
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 def open_page(page: Page, url: str, scheme: str = "light") -> None:
-    """Load ``url``, wait until Material's scripts run and nothing loads, check the colour scheme."""
-    page.goto(url)
+    """Load ``url``, wait until Material's scripts have run, check the colour scheme."""
+    page.goto(url)  # waits for the load event: styles, scripts and images are in
     page.wait_for_function(MATERIAL_READY)
-    page.wait_for_load_state("networkidle")
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", SCHEMES[scheme])
 
 

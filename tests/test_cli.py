@@ -145,3 +145,20 @@ def test_missing_graphviz_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "handbook: Graphviz 'dot' was not found; install it: apt-get install graphviz" in result.stderr
+
+
+def test_internal_site_and_workload_check(tmp_path: Path) -> None:
+    am = "  - {id: am, name: Jan Weber, email: jan@nordwind.example, side: contractor, "
+    project = MINIMAL.replace("  - {id: am, name: Jan Weber, side: contractor, ", am)
+    repo = make_repo(tmp_path, {f"kunde-{i}": project for i in range(3)})
+    result = handbook(repo, "build", "--internal")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "internal portfolio site: site/_internal/ (never publish it to a client)"
+    assert (repo / "site" / "_internal" / "index.html").is_file()
+    assert not (repo / "site" / "kunde-0").exists()
+    assert handbook(repo, "build", "--internal", "kunde-0").returncode == 2
+    assert ": warning: " not in handbook(repo, "check", "--internal", "--max-active", "3").stdout
+    warned = handbook(repo, "check", "--internal", "--max-active", "2")
+    assert warned.returncode == 0
+    assert "Jan Weber is account manager in 3 active projects, more than 2" in warned.stdout
+    assert handbook(repo, "check", "--internal", "--max-active", "2", "--strict").returncode == 1
