@@ -14,17 +14,8 @@ import yaml
 
 from generator.build import build_all
 from generator.check import check_all
-from generator.internal import (
-    INTERNAL,
-    build_internal,
-    internal_config,
-    notes_markdown,
-    occurrences,
-    overdue_reviews,
-    people,
-    upcoming,
-    workload_diagnostics,
-)
+from generator.internal import INTERNAL, build_internal, internal_config, workload_diagnostics
+from generator.portfolio import notes_markdown, occurrences, overdue_reviews, people, upcoming
 from generator.model import Meeting
 
 from .conftest import make_repo
