@@ -15,8 +15,8 @@ import yaml
 from generator.build import build_all
 from generator.check import check_all
 from generator.internal import INTERNAL, build_internal, internal_config, workload_diagnostics
-from generator.portfolio import notes_markdown, occurrences, overdue_reviews, people, upcoming
 from generator.model import Meeting
+from generator.portfolio import notes_markdown, occurrences, overdue_reviews, people, upcoming
 
 from .conftest import make_repo
 from .linkcheck import check_site
