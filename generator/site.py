@@ -84,6 +84,7 @@ def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict
         ],
         "extra": {"noindex": view.noindex, "generator": False},
         "extra_css": [f"assets/{css}" for css in CSS],
+        "extra_javascript": ["assets/handbook.js"],
         "nav": nav_items,
     }
 
@@ -109,8 +110,8 @@ def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch:
     for name, content in files.items():
         (docs / "downloads" / name).write_bytes(content)
     (docs / "assets").mkdir(exist_ok=True)
-    for css in CSS:
-        shutil.copyfile(ASSETS / css, docs / "assets" / css)
+    for asset in (*CSS, "handbook.js"):
+        shutil.copyfile(ASSETS / asset, docs / "assets" / asset)
     shutil.copytree(ASSETS / "overrides", folder / "overrides")
     items = nav(view, pages, chapters, extra) + [{view.L["ch_heading"]: changes}]
     config = client_config(view, repo, folder, items)
