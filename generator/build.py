@@ -11,13 +11,13 @@ import os
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 
 from . import incremental
-from .check import CheckRun, ProjectResult, UsageError, check_all, check_project, load_catalog, select
+from .check import CheckRun, ProjectResult, UsageError, check_project, load_catalog, select
 from .site import BuildError, mkdocs_build, recover, source_date_epoch, swap_in, temp_folder, write_client
 from .svg import DotFailed
 from .verify import verify_site
@@ -88,19 +88,27 @@ def shard(slugs: list[str], spec: str | None) -> list[str]:
     return [s for s in slugs if int(hashlib.sha256(s.encode()).hexdigest(), 16) % n == k - 1]
 
 
+def _build_one(repo: Path, slug: str, out: Path, catalog) -> tuple[Outcome, ProjectResult]:
+    """Check and build one client; the result keeps its diagnostics, not the model."""
+    result = check_project(repo, slug, catalog)
+    outcome = build_client(repo, result, out)
+    result.resolved = None
+    return outcome, result
+
+
 # Worker side: one catalog per process, MkDocs' theme templates compiled once per process.
 _worker_catalog: dict = {}
 
 
-def _worker_build(repo: Path, slug: str, out: Path) -> tuple[Outcome, list]:
-    from . import engine
+def _worker_build(repo: Path, slug: str, out: Path) -> tuple[Outcome, ProjectResult]:
+    from . import engine, svg
 
     engine.install()
+    svg.DEFAULT_JOBS = 1
     key = str(repo)
     if key not in _worker_catalog:
         _worker_catalog[key] = load_catalog(repo)[0]
-    result = check_project(repo, slug, _worker_catalog[key])
-    return build_client(repo, result, out), result.diagnostics
+    return _build_one(repo, slug, out, _worker_catalog[key])
 
 
 def build_all(
@@ -112,35 +120,54 @@ def build_all(
     shard_spec: str | None = None,
     force: bool = False,
 ) -> BuildRun:
-    """Build every selected client; unchanged ones are skipped unless ``force``."""
+    """Build every selected client; unchanged ones are skipped unless ``force``.
+
+    Each client is checked where it is built (in a worker process when there are
+    several), so the parent holds no project models and its memory stays flat.
+    """
     recover(out)
     chosen, problems = select(repo, slugs)
     chosen = shard(chosen, shard_spec)
     todo = [s for s in chosen if force or not incremental.is_current(repo, out, s)]
-    run = BuildRun(check_all(repo, todo) if todo else CheckRun(None, [], []))
-    run.check.diagnostics = problems + [d for d in run.check.diagnostics if d not in problems]
-    results = {r.slug: r for r in run.check.results}
-    outcomes: dict[str, Outcome] = {s: Outcome(s, "skipped", reason="unchanged") for s in chosen if s not in todo}
-    buildable = [s for s in todo if results[s].ok]
-    failed = [build_client(repo, results[s], out) for s in todo if s not in buildable]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(buildable)))
-    for done, outcome in enumerate(chain(failed, _run_builds(repo, buildable, results, out, jobs)), 1):
-        outcomes[outcome.slug] = outcome
-        if progress:
-            progress(done, len(todo), outcome)
+    catalog, catalog_problems = load_catalog(repo) if todo else (None, [])
+    run = BuildRun(CheckRun(catalog, [], problems + catalog_problems))
+    outcomes = {s: Outcome(s, "skipped", reason="unchanged") for s in chosen if s not in todo}
+    if todo and catalog is None:
+        for slug in todo:
+            run.check.results.append(ProjectResult(slug, f"projects/{slug}/project.yml"))
+            outcomes[slug] = Outcome(slug, "failed", reason="the catalog projects/roles.yml has errors")
+    elif todo:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        with _pool(workers) as pool:
+            builds = _pooled(pool, repo, todo, out) if pool else _serial(repo, todo, out, catalog)
+            for done, (outcome, result) in enumerate(builds, 1):
+                outcomes[outcome.slug] = outcome
+                run.check.results.append(result)
+                if progress:
+                    progress(done, len(todo), outcome)
+    run.check.results.sort(key=lambda r: chosen.index(r.slug))
     run.outcomes = [outcomes[s] for s in chosen]
     return run
 
 
-def _run_builds(repo: Path, slugs: list[str], results: dict[str, ProjectResult], out: Path, jobs: int):
-    if jobs <= 1:
-        from . import engine
-
-        engine.install()
-        for slug in slugs:
-            yield build_client(repo, results[slug], out)
+@contextmanager
+def _pool(workers: int):
+    if workers <= 1:
+        yield None
         return
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_worker_build, repo, slug, out) for slug in slugs]
-        for future in as_completed(futures):
-            yield future.result()[0]
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        yield pool
+
+
+def _serial(repo: Path, slugs: list[str], out: Path, catalog):
+    from . import engine
+
+    engine.install()
+    for slug in slugs:
+        yield _build_one(repo, slug, out, catalog)
+
+
+def _pooled(pool: ProcessPoolExecutor, repo: Path, slugs: list[str], out: Path):
+    futures = [pool.submit(_worker_build, repo, slug, out) for slug in slugs]
+    for future in as_completed(futures):
+        yield future.result()

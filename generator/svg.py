@@ -30,6 +30,10 @@ _HREFS = ("href", f"{{{XLINK_NS}}}href")
 MIN_SCALE = 0.7  # a wide diagram shrinks to this share of its natural size, then scrolls
 MIN_WIDTH = 320  # px: small diagrams may shrink to a phone's width
 TIMEOUT = 60
+# dot processes per client at once when the caller does not say; the build's worker
+# processes set it to 1: they already keep every core busy, and fewer dot processes at
+# once keep the memory of the whole build flat however many clients there are.
+DEFAULT_JOBS: int | None = None
 
 
 class DotMissing(Exception):
@@ -60,10 +64,10 @@ def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs:
     names = sorted(dots)
     alone = [[n] for n in names if _CLUSTER.search(dots[n])]
     shared = [n for n in names if not _CLUSTER.search(dots[n])]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(shared)))
+    workers = max(1, min(jobs or DEFAULT_JOBS or os.cpu_count() or 1, len(shared)))
     batches = alone + [b for b in (shared[i::workers] for i in range(workers)) if b]
     raw: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), jobs or os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), jobs or DEFAULT_JOBS or os.cpu_count() or 1))) as pool:
         for result in pool.map(lambda batch: _run_batch({n: dots[n] for n in batch}), batches):
             raw.update(result)
     return {name: inline(raw[name], name, titles.get(name, name)) for name in names}

@@ -276,7 +276,13 @@ def test_diagrams_are_visible(sites: dict[str, str], new_page: NewPage, path: st
         assert (luminance(text_fill) > 0.4) == (scheme == "dark"), (path, scheme, text_fill)
 
 
-SCREENSHOT_PAGES = {"start": "", "organisation": "organisation/", "raci": "raci/", "person": "personen/thomas_schmidt/"}
+SCREENSHOT_PAGES = {
+    "start": "",
+    "organisation": "organisation/",
+    "communication": "kommunikation/",
+    "raci": "raci/",
+    "person": "personen/thomas_schmidt/",
+}
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
