@@ -15,19 +15,23 @@ from .view import View
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-@cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+def plain_environment(**options) -> jinja2.Environment:
+    """Our templates, strict about undefined names, with block tags that leave no blank lines."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # Every {{ value }} is plain text unless it is Markup: finalize escapes it for
-        # Markdown and HTML; autoescape makes macro results Markup so they are not escaped twice.
-        autoescape=True,
-        finalize=escape.text,
+        **options,
     )
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """For Markdown pages: every {{ value }} is plain text unless it is Markup. finalize escapes it
+    for Markdown and HTML; autoescape makes macro results Markup so they are not escaped twice."""
+    env = plain_environment(autoescape=True, finalize=escape.text)
     env.globals.update(md=escape.markdown, mail=mail, tel=tel, anchor=anchor)
     return env
 

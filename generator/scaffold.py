@@ -6,10 +6,8 @@ import json
 import unicodedata
 from pathlib import Path
 
-import jinja2
-
 from .check import SLUG, UsageError
-from .pages import TEMPLATES
+from .pages import plain_environment
 
 
 def new_project(repo: Path, slug: str, client: str, language: str = "de") -> Path:
@@ -23,13 +21,7 @@ def new_project(repo: Path, slug: str, client: str, language: str = "de") -> Pat
     folder = repo / "projects" / slug
     if folder.exists():
         raise UsageError(f"projects/{slug} exists already; choose another slug or edit its project.yml")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = plain_environment()  # YAML, not Markdown: values are quoted by the caller
     text = env.get_template("new_project.yml.j2").render(
         slug=slug,
         client=json.dumps(client, ensure_ascii=False),

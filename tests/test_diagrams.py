@@ -19,6 +19,7 @@ from generator.dot import LIMIT, label
 from generator.svg import render_all, run_dot
 from generator.view import View
 
+from . import synthetic
 from .conftest import OUTPUT, make_repo
 from .dot_golden import GOLDEN_DOT, example_diagrams
 
@@ -389,33 +390,7 @@ def test_any_label_survives_dot_literally(text: str, trailing_backslash: bool) -
 # ------------------------------------------------------------------------------- readability of a big project
 
 
-FIRST = [
-    "Anna",
-    "Ben",
-    "Clara",
-    "David",
-    "Eva",
-    "Felix",
-    "Greta",
-    "Hannes",
-    "Ida",
-    "Jonas",
-    "Karla",
-    "Lukas",
-    "Mia",
-    "Noah",
-    "Olga",
-    "Paul",
-    "Rita",
-    "Sven",
-    "Tina",
-    "Uwe",
-    "Vera",
-    "Willi",
-    "Xenia",
-    "Yusuf",
-    "Zoe",
-]
+FIRST = [*synthetic.FIRST, "Vera", "Willi", "Xenia", "Yusuf", "Zoe"]
 LAST = ["Becker", "Schmidt", "Müller-Lüdenscheidt", "Wagner", "Krüger", "Hoffmann", "Fischer", "Weber", "Neumann"]
 DEPARTMENTS = ["Vertrieb Innendienst", "Service", "Marketing", "Ersatzteilwesen", "Vertrieb Außendienst"]
 
