@@ -20,6 +20,7 @@ from .check import UsageError, check_source, load_catalog, project_file, select
 from .diagnostics import UserError
 from .differ import semantic_diff
 from .escape import text
+from .git import inside_work_tree
 from .model import Catalog
 from .resolve import Resolved
 from .view import View
@@ -71,6 +72,8 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
 
 def _log(repo: Path, slug: str) -> list[_Commit]:
     """Commits that touched the project file, newest first, following renames."""
+    if not inside_work_tree(repo.resolve()):
+        return []
     prefix = _git(repo, "rev-parse", "--show-prefix")
     out = _git(
         repo,

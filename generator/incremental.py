@@ -17,6 +17,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from .git import inside_work_tree
+
 PACKAGE = Path(__file__).parent
 CACHE_DIR = ".handbook-cache"
 
@@ -61,6 +63,8 @@ def client_hash(repo: Path, slug: str) -> str:
 @cache
 def _committed(repo: Path) -> tuple[str, ...]:
     """`git ls-tree -r HEAD -- projects/`: one line per committed file with its blob id; () without git."""
+    if not inside_work_tree(repo.resolve()):
+        return ()
     try:
         out = subprocess.run(
             ["git", "ls-tree", "-r", "HEAD", "--", "projects/"], cwd=repo, capture_output=True, text=True, timeout=30

@@ -17,6 +17,7 @@ from markupsafe import escape as html_escape
 from .changes import changes_page, history
 from .diagrams import alt_text, client_diagrams
 from .downloads import client_downloads, link_texts
+from .git import inside_work_tree
 from .pages import nav, render_pages
 from .resolve import Resolved
 from .svg import render_all
@@ -133,6 +134,8 @@ def source_date_epoch(repo: Path, slug: str) -> int:
     if env := os.environ.get("SOURCE_DATE_EPOCH"):
         return int(env)
     files = [f"projects/{slug}", "projects/roles.yml", "docs", "mkdocs.yml"]
+    if not inside_work_tree(repo.resolve()):
+        return int((repo / "projects" / slug / "project.yml").stat().st_mtime)
     try:
         out = subprocess.run(
             ["git", "log", "-1", "--format=%ct", "--", *files], cwd=repo, capture_output=True, text=True, timeout=10
