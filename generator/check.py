@@ -79,7 +79,11 @@ def load_catalog(repo: Path) -> tuple[Catalog | None, list[Diagnostic]]:
     if catalog is INVALID or has_errors(ctx.diagnostics):
         return None, ctx.diagnostics
     diagnostics = _check_catalog(catalog, locator(ctx.locations, pos))
-    return (None if has_errors(diagnostics) else catalog), diagnostics
+    if has_errors(diagnostics):
+        return None, diagnostics
+    for item in (*catalog.roles, *catalog.tasks):
+        item.from_catalog = True  # merged into projects, they must say where they came from
+    return catalog, diagnostics
 
 
 def _check_catalog(catalog: Catalog, locate) -> list[Diagnostic]:
@@ -110,10 +114,6 @@ def _check_catalog(catalog: Catalog, locate) -> list[Diagnostic]:
         acc = roles.get(task.accountable or "")
         if acc is None or acc.max != 1:
             error(f"tasks[{i}].accountable", "a catalog task's accountable must be a role with max: 1")
-    for role in catalog.roles:
-        role.from_catalog = True
-    for task in catalog.tasks:
-        task.from_catalog = True
     return out
 
 
