@@ -24,8 +24,15 @@ LETTERS = ("R", "A", "C", "I")
 @dataclass(frozen=True)
 class Involvement:
     task: Task
-    letter: str
-    via: str  # the reference that brings the person in
+    letters: tuple[tuple[str, str], ...]  # (letter, the reference that brings the person in), in R A C I order
+
+    @property
+    def vias(self) -> list[tuple[str, list[str]]]:
+        """Each distinct reference with the letters it brings, in order of first appearance."""
+        out: dict[str, list[str]] = {}
+        for letter, via in self.letters:
+            out.setdefault(via, []).append(letter)
+        return list(out.items())
 
 
 class View:
@@ -141,13 +148,17 @@ class View:
         return list(groups.items())
 
     def involvements(self, person_id: str) -> list[Involvement]:
+        """One entry per task the person has a letter in, with every letter and how it reaches them."""
         out = []
         for task in self.tasks:
+            letters = []
             for letter in LETTERS:
                 for ref in self.refs(task, letter):
                     if person_id in self.expand(ref):
-                        out.append(Involvement(task, letter, ref))
+                        letters.append((letter, ref))
                         break
+            if letters:
+                out.append(Involvement(task, tuple(letters)))
         return out
 
     def role_tasks(self, role_id: str) -> list[tuple[Task, str]]:
