@@ -51,10 +51,10 @@ def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs:
     Muster example on 2 CPUs, one process each took ~250 ms in a row and ~140 ms in
     parallel, one process for all ~30 ms. But Graphviz 2.43 writes the clusters of
     any graph after the first of a process in an order that changes from run to run.
-    So a graph with clusters gets a dot process of its own; the cluster-free ones
-    (person, communication and escalation diagrams) share ``jobs`` processes (default:
-    CPU count). tests/test_svg.py checks that the shared runs give exactly the bytes
-    of one process per graph, and that repeated runs give the same bytes.
+    So the graphs share ``jobs`` processes (default: CPU count), and a graph with
+    clusters (the org chart) goes first in the first one; a second graph with clusters
+    would get a process of its own. tests/test_svg.py checks that the shared runs give
+    exactly the bytes of one process per graph, and that repeated runs give the same bytes.
     """
     for name in dots:
         if not _NAME.match(name):
@@ -62,10 +62,13 @@ def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs:
     dot_command()  # fail early and once when Graphviz is missing
     titles = titles or {}
     names = sorted(dots)
-    alone = [[n] for n in names if _CLUSTER.search(dots[n])]
-    shared = [n for n in names if not _CLUSTER.search(dots[n])]
-    workers = max(1, min(jobs or DEFAULT_JOBS or os.cpu_count() or 1, len(shared)))
-    batches = alone + [b for b in (shared[i::workers] for i in range(workers)) if b]
+    clustered = [n for n in names if _CLUSTER.search(dots[n])]
+    plain = [n for n in names if n not in clustered]
+    workers = max(1, min(jobs or DEFAULT_JOBS or os.cpu_count() or 1, len(plain)))
+    batches = [b for b in (plain[i::workers] for i in range(workers)) if b] or [[]]
+    if clustered:
+        batches[0].insert(0, clustered[0])
+    batches = [b for b in batches if b] + [[n] for n in clustered[1:]]
     raw: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(len(batches), jobs or DEFAULT_JOBS or os.cpu_count() or 1))) as pool:
         for result in pool.map(lambda batch: _run_batch({n: dots[n] for n in batch}), batches):
