@@ -6,6 +6,7 @@ MkDocs build into a temporary folder -> verify -> swap in -> remember the inputs
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -60,7 +61,7 @@ def build_client(repo: Path, result: ProjectResult, out: Path) -> Outcome:
         source = tmp / "src"
         source.mkdir()
         epoch = source_date_epoch(repo, result.slug)
-        write_client(repo, result.slug, result.resolved, source, epoch)
+        write_client(repo, result.slug, result.resolved, source, epoch, portable=False)
         html = tmp / "html"
         mkdocs_build(source / "mkdocs.yml", html, epoch)
         verify_site(html)
@@ -103,12 +104,29 @@ _worker_catalog: dict = {}
 def _worker_build(repo: Path, slug: str, out: Path) -> tuple[Outcome, ProjectResult]:
     from . import engine, svg
 
-    engine.install()
+    engine.install(incremental.templates_folder(out))
     svg.DEFAULT_JOBS = 1
     key = str(repo)
-    if key not in _worker_catalog:
+    first = key not in _worker_catalog
+    if first:
         _worker_catalog[key] = load_catalog(repo)[0]
-    return _build_one(repo, slug, out, _worker_catalog[key])
+    done = _build_one(repo, slug, out, _worker_catalog[key])
+    if first:
+        _settle()
+    return done
+
+
+_settled = False
+
+
+def _settle() -> None:
+    """Once per process, after its first site: what stays (modules, compiled templates) leaves
+    the garbage collector's view, so later collections look only at what one site allocates."""
+    global _settled
+    if not _settled:
+        gc.collect()
+        gc.freeze()
+        _settled = True
 
 
 def build_all(
@@ -162,9 +180,11 @@ def _pool(workers: int):
 def _serial(repo: Path, slugs: list[str], out: Path, catalog):
     from . import engine
 
-    engine.install()
-    for slug in slugs:
+    engine.install(incremental.templates_folder(out))
+    for i, slug in enumerate(slugs):
         yield _build_one(repo, slug, out, catalog)
+        if i == 0 and len(slugs) > 1:
+            _settle()
 
 
 def _pooled(pool: ProcessPoolExecutor, repo: Path, slugs: list[str], out: Path):

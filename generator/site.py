@@ -41,7 +41,7 @@ def client_pages(repo: Path, slug: str) -> list[Path]:
     return sorted((repo / "projects" / slug / "pages").glob("*.md"))
 
 
-def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict:
+def client_config(view: View, repo: Path, folder: Path, nav_items: list, overrides: str = "overrides") -> dict:
     lang, L = view.lang, view.L
     palette = [
         {
@@ -64,7 +64,7 @@ def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict
         # MkDocs' theme templates do not autoescape: the name goes in HTML-escaped.
         "site_name": str(html_escape(f"{view.client} – {view.title}")),
         "docs_dir": "docs",
-        "theme": {"name": "material", "language": lang, "custom_dir": "overrides", "palette": palette},
+        "theme": {"name": "material", "language": lang, "custom_dir": overrides, "palette": palette},
         "plugins": [
             {"search": {"lang": lang}},
             # one page with the whole handbook in order, for print and `handbook pdf`; must come last
@@ -90,8 +90,13 @@ def client_config(view: View, repo: Path, folder: Path, nav_items: list) -> dict
     }
 
 
-def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch: int) -> None:
-    """Write DIR/<slug>/ (a fresh, empty folder): mkdocs.yml, docs/ (pages, downloads, assets), overrides/."""
+def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch: int, portable: bool = True) -> None:
+    """Write DIR/<slug>/ (a fresh, empty folder): mkdocs.yml, docs/ (pages, downloads, assets), overrides/.
+
+    ``portable=False`` (the build's own temporary copy): the theme overrides are read from
+    the installed package instead of a copy, so every site of a run has the same template
+    folders and the build engine can share one compiled environment among them.
+    """
     view = View(resolved)
     files = client_downloads(view, slug, datetime.fromtimestamp(epoch, UTC))
     texts = link_texts(view)
@@ -113,9 +118,10 @@ def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch:
     (docs / "assets").mkdir(exist_ok=True)
     for asset in (*CSS, "handbook.js"):
         shutil.copyfile(ASSETS / asset, docs / "assets" / asset)
-    shutil.copytree(ASSETS / "overrides", folder / "overrides")
+    if portable:
+        shutil.copytree(ASSETS / "overrides", folder / "overrides")
     items = nav(view, pages, chapters, extra) + [{view.L["ch_heading"]: changes}]
-    config = client_config(view, repo, folder, items)
+    config = client_config(view, repo, folder, items, "overrides" if portable else str(ASSETS / "overrides"))
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000)
     (folder / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
 

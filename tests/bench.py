@@ -32,26 +32,27 @@ PY = sys.executable
 EPOCH = "1790000000"
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak memory (bytes) of the whole process tree of ``cmd``.
+def run(cmd: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
+    """Wall time and peak memory (bytes: RSS, PSS) of the whole process tree of ``cmd``.
 
-    Memory is the sum of PSS (proportional set size): a page shared by several processes
-    counts once in the sum. Plain RSS would count the pages a worker shares with the parent
-    once per process, and again for every short-lived fork that starts `dot` or `git`.
+    RSS summed over the tree is what the goal names; it counts a page that several processes
+    share once per process (the workers share most of the parent's memory after fork). PSS
+    (proportional set size) counts a shared page once in the sum, so it is printed beside it.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = [0, 0]
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         root = psutil.Process(proc.pid)
         while not stop.is_set():
             try:
                 procs = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(_pss(p) for p in procs))
+                sizes = [_memory(p) for p in procs]
+                peak[0] = max(peak[0], sum(rss for rss, _ in sizes))
+                peak[1] = max(peak[1], sum(pss for _, pss in sizes))
             except psutil.Error:
                 pass
             stop.wait(0.05)
@@ -63,14 +64,19 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     sampler.join()
     if proc.returncode != 0:
         sys.exit(f"bench: {' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
-    return time.perf_counter() - start, peak
+    return time.perf_counter() - start, (peak[0], peak[1])
 
 
-def _pss(process: psutil.Process) -> int:
+def _memory(process: psutil.Process) -> tuple[int, int]:
     try:
-        return process.memory_full_info().pss
+        info = process.memory_full_info()
+        return info.rss, info.pss
     except (psutil.Error, AttributeError):
-        return 0
+        return 0, 0
+
+
+def _mib(memory: tuple[int, int]) -> str:
+    return f"peak RSS {memory[0] / 2**20:5.0f} MiB, PSS {memory[1] / 2**20:5.0f} MiB"
 
 
 def make_bench_repo(root: Path, n: int) -> Path:
@@ -140,28 +146,28 @@ def main() -> int:
     print(f"bench: N={n} synthetic clients (memory also at N={big}), work folder {work}", flush=True)
     repo = make_bench_repo(work / "repo", n)
 
-    a, a_rss = run(handbook("build", "--out", "A"), repo)
-    print(f"A  handbook build, cold          {a:8.2f} s   peak PSS {a_rss / 2**20:7.0f} MiB", flush=True)
+    a, a_mem = run(handbook("build", "--out", "A"), repo)
+    print(f"A  handbook build, cold          {a:8.2f} s   {_mib(a_mem)}", flush=True)
     b = naive(repo)
     print(f"B  generate + mkdocs per client  {b:8.2f} s   ({b / n:.3f} s per site)", flush=True)
     f = floor(repo)
     print(f"F  one site of all pages         {f:8.2f} s", flush=True)
-    target = repo / "projects" / "client-0007" / "project.yml"
-    target.write_text(
-        target.read_text(encoding="utf-8").replace("Kunde 7 GmbH", "Kunde 7 GmbH & Co. KG"), encoding="utf-8"
-    )
+    changed = min(7, n - 1)
+    target = repo / "projects" / f"client-{changed:04d}" / "project.yml"
+    text = target.read_text(encoding="utf-8")
+    assert f"Kunde {changed} GmbH" in text
+    target.write_text(text.replace(f"Kunde {changed} GmbH", f"Kunde {changed} GmbH & Co. KG"), encoding="utf-8")
     inc, _ = run(handbook("build", "--out", "A"), repo)
     print(f"   incremental (1 client changed) {inc:8.2f} s", flush=True)
     noop, _ = run(handbook("build", "--out", "A"), repo)
     print(f"   no-op                          {noop:8.2f} s", flush=True)
-    run(handbook("build", "--out", "A", "--force", "client-0007"), repo)  # A again equals the input of B
-    target.write_text(project_yaml(7), encoding="utf-8")
+    target.write_text(project_yaml(changed), encoding="utf-8")  # back to the input of B
     run(handbook("build", "--out", "A"), repo)
     diffs = same_output(repo / "A", repo / "B")
 
     big_repo = make_bench_repo(work / "repo-big", big)
-    a_big, a_big_rss = run(handbook("build", "--out", "A"), big_repo)
-    print(f"A  handbook build, cold, N={big:<5} {a_big:8.2f} s   peak PSS {a_big_rss / 2**20:7.0f} MiB", flush=True)
+    a_big, a_big_mem = run(handbook("build", "--out", "A"), big_repo)
+    print(f"A  handbook build, cold, N={big:<5} {a_big:8.2f} s   {_mib(a_big_mem)}", flush=True)
 
     per_site = b / n
     print()
@@ -169,7 +175,8 @@ def main() -> int:
     print(f"A/F                 {a / f:6.2f}   (goal <= 1.25)")
     print(f"incremental/(B/N)   {inc / per_site:6.2f}   (goal <= 1.5)")
     print(f"no-op/(B/N)         {noop / per_site:6.2f}   (goal <= 0.5)")
-    print(f"memory N={big}/N={n}     {a_big_rss / a_rss:6.2f}   (goal <= 1.10)")
+    print(f"memory N={big}/N={n}     {a_big_mem[0] / a_mem[0]:6.2f}   (goal <= 1.10; peak RSS of the process tree)")
+    print(f"                    {a_big_mem[1] / a_mem[1]:6.2f}   (the same as PSS)")
     print(f"A output == B output: {'yes' if not diffs else 'NO'} ({n} clients)")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,252 @@
+"""The build engine's fast paths give exactly what the code they replace gives.
+
+Each one is compared with the original on the examples' real pages and on generated
+text made of the characters its expressions care about. `make bench` adds the
+byte-for-byte comparison of whole sites (A against plain `mkdocs build`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import engine
+from generator.build import build_all
+from generator.check import select
+from generator.engine import mdfast, printsite, search
+from generator.verify import CSS_URL, EXTERNAL, external_tags, has_css_url
+
+from .conftest import make_repo
+
+EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition", "def_list"]
+CONFIGS = {"toc": {"permalink": True}}
+
+# Pieces that the inline patterns, the print-site expression and the third-party check react to.
+MARKDOWN_PIECES = [
+    "a", "Wort ", " ", "\n", "  \n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "\\*", "[", "]", "(", ")",
+    "![", "](x.md)", "](#a)", "[ref]", "<", ">", "<b>", "</b>", "<http://x.example>", "<a@b.example>", "&amp;",
+    "&#48;", "&", ";", "| ", " |", "|---|", "# ", "## ", "- ", "1. ", ": ", "!!! note\n    ", "{: .c }", "ü", "—",
+]  # fmt: skip
+HTML_PIECES = [
+    "<", ">", "<h2", "<H3", "<li", "<sup", "<p", "<a", " ", "\n", '"', "=", 'id="', 'ID="', "x", "h2", "-",
+    "<svg", "/>", "</h2>", "\u2028", "\x85",
+]  # fmt: skip
+SEARCH_PIECES = [
+    "<h1 id=\"a\">", "<h2 id=\"b\">", "<h3>", "</h1>", "</h2>", "</h3>", "<p>", "</p>", "<div>", "</div>",
+    "<div data-search-exclude>", "<pre>", "</pre>", "<code>", "</code>", "<script>", "</script>", "<br>",
+    "<a class=\"headerlink\" href=\"#a\">", "</a>", "<ul>", "<li>", "</li>", "</ul>", "<svg>", "<path/>", "</svg>",
+    "<table class=\"linenodiv\">", "</table>", "<sup>", "</sup>", "Wort", " ", "\n", "  ", "&amp;", "<",
+]  # fmt: skip
+VERIFY_PIECES = [
+    "<", ">", "<img", "<SCRIPT", "<link", "<use", " src=", " href=", " xlink:href=", "=", '"', "'", "//",
+    "https:", "http:", "x", " ", "\n", "url(", "URL(", "(", ")", "rel=canonical ", ".example", "a",
+]  # fmt: skip
+
+
+def texts(pieces: list[str], count: int, seed: int, longest: int = 60) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, longest))) for _ in range(count)]
+
+
+EPOCH = "1790000000"
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples (German, English, and the German one again under another name) built in
+    this process with the engine on: the German sites share one environment."""
+    repo = make_repo(tmp_path_factory.mktemp("engine"), examples=True)
+    shutil.copytree(repo / "projects" / "muster-maschinenbau", repo / "projects" / "zweiter-kunde")
+    chosen, _ = select(repo, [])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        run = build_all(repo, chosen, repo / "site", jobs=1)
+    assert [o.state for o in run.outcomes] == ["built"] * 3
+    return repo
+
+
+def test_the_engine_builds_what_plain_mkdocs_builds(example_site: Path) -> None:
+    """Every file of every example site equals a stock `mkdocs build` of the generated project."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    gen = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--out", "gen"], cwd=example_site, env=env, capture_output=True
+    )
+    assert gen.returncode == 0, gen.stderr
+    for project in sorted((example_site / "gen").glob("*/mkdocs.yml")):
+        stock = example_site / "stock" / project.parent.name
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project), "-d", str(stock)]
+        done = subprocess.run(command, env=env, capture_output=True)
+        assert done.returncode == 0, done.stderr
+        ours = example_site / "site" / project.parent.name
+        files = sorted(p.relative_to(stock) for p in stock.rglob("*") if p.is_file())
+        assert files == sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
+        assert len(files) > 60
+        for rel in files:
+            assert (ours / rel).read_bytes() == (stock / rel).read_bytes(), rel
+
+
+def convert_both(sources: list[str]) -> tuple[list[str], list[str]]:
+    def convert() -> list[str]:
+        return [markdown.Markdown(extensions=EXTENSIONS, extension_configs=CONFIGS).convert(s) for s in sources]
+
+    engine.install()
+    mdfast.install(on=False)
+    try:
+        stock = convert()
+    finally:
+        mdfast.install(on=True)
+    return stock, convert()
+
+
+def test_inline_pass_gives_markdowns_own_html_on_the_examples(example_site: Path) -> None:
+    sources = [p.read_text(encoding="utf-8") for p in sorted(example_site.glob("docs/*/*.md"))]
+    sources += [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "golden").rglob("*.md"))]
+    assert len(sources) > 40
+    stock, fast = convert_both(sources)
+    assert fast == stock
+
+
+def test_inline_pass_gives_markdowns_own_html_on_generated_text() -> None:
+    sources = texts(MARKDOWN_PIECES, 1500, seed=5)
+    stock, fast = convert_both(sources)
+    assert fast == stock
+    assert sum("<strong>" in h for h in fast) > 20 and sum("<code>" in h for h in fast) > 20  # patterns did match
+
+
+def test_inline_pass_is_what_the_build_uses(example_site: Path) -> None:
+    from markdown.treeprocessors import InlineProcessor
+
+    engine.install()
+    assert InlineProcessor.run is mdfast.run
+
+
+def test_anchor_rewrite_matches_the_plugin_on_the_built_pages(example_site: Path) -> None:
+    pages = sorted((example_site / "site").rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert printsite.update_anchor_ids(html, "k") == printsite.STOCK(html, "k"), page
+
+
+def test_anchor_rewrite_matches_the_plugin_on_generated_html() -> None:
+    samples = texts(HTML_PIECES, 3000, seed=7)
+    changed = 0
+    for html in samples:
+        expected = printsite.STOCK(html, "pk")
+        assert printsite.update_anchor_ids(html, "pk") == expected, repr(html)
+        changed += expected != html
+    assert changed > 100  # the comparison covered pages the rewrite changes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=80).map("".join))
+def test_anchor_matches_are_the_plugins_matches(html: str) -> None:
+    regex = re.compile(r"<([^\s]+).*?id=\"([^\"]*?)\".*?>", flags=re.IGNORECASE)
+    if not re.search(r'id="[^"]*\n', html, re.I):
+        assert [m.span() for m in printsite.matches(regex, html)] == [m.span() for m in regex.finditer(html)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(VERIFY_PIECES), max_size=60).map("".join))
+def test_third_party_scan_finds_what_the_expressions_find(text: str) -> None:
+    assert external_tags(text) == [m.group(0) for m in EXTERNAL.finditer(text)]
+    assert has_css_url(text) == bool(CSS_URL.search(text))
+
+
+def test_third_party_scan_on_generated_pages() -> None:
+    hits = 0
+    for text in texts(VERIFY_PIECES, 3000, seed=11):
+        expected = [m.group(0) for m in EXTERNAL.finditer(text)]
+        assert external_tags(text) == expected
+        assert has_css_url(text) == bool(CSS_URL.search(text))
+        hits += bool(expected)
+    assert hits > 100
+
+
+def test_tag_list_answers_like_a_list_after_every_change() -> None:
+    tags = mdfast.TagList(["div", "p"])
+    plain = ["div", "p"]
+    changes = [
+        ("append", ("table",)), ("extend", (["ul", "ol"],)), ("insert", (0, "pre")), ("remove", ("p",)),
+        ("pop", ()), ("sort", ()), ("reverse", ()), ("__setitem__", (0, "section")), ("__delitem__", (1,)),
+        ("__iadd__", (["nav"],)), ("__imul__", (2,)), ("clear", ()), ("append", ("video",)),
+    ]  # fmt: skip
+    for name, args in changes:
+        getattr(tags, name)(*args)
+        getattr(plain, name)(*args)
+        assert list(tags) == plain
+        for tag in ("div", "p", "table", "ul", "ol", "pre", "section", "nav", "video", "span"):
+            assert (tag in tags) == (tag in plain), (name, tag)
+    tags.sort(key=len, reverse=True)
+    assert [] in mdfast.TagList([[]]) and "x" not in mdfast.TagList([[]])  # unhashable entries still work
+    assert isinstance(tags.copy(), mdfast.TagList)
+
+
+def test_every_markdown_instance_gets_a_tag_list() -> None:
+    engine.install()
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    assert isinstance(md.block_level_elements, mdfast.TagList)
+    assert md.is_block_level("DIV") and not md.is_block_level("span") and not md.is_block_level(None)
+
+
+def sections(parser_class, html: str) -> list[tuple] | str:
+    parser = parser_class()
+    try:
+        parser.feed(html)
+        parser.close()
+    except ValueError as exc:  # Material's parser gives up on some tag soup; so must ours
+        return repr(exc)
+    return [(s.el.tag, s.el.attrs, s.depth, s.id, s.title, s.text, s.is_excluded()) for s in parser.data]
+
+
+def test_search_parser_splits_pages_like_materials(example_site: Path) -> None:
+    pages = sorted((example_site / "site").rglob("*.html"))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert sections(search.Parser, html) == sections(search.STOCK, html), page
+
+
+def test_search_parser_splits_generated_html_like_materials() -> None:
+    found = 0
+    for html in texts(SEARCH_PIECES, 3000, seed=13):
+        expected = sections(search.STOCK, html)
+        assert sections(search.Parser, html) == expected, repr(html)
+        found += len(expected) > 2
+    assert found > 300
+
+
+def test_compiled_templates_are_kept_for_the_next_run(tmp_path: Path) -> None:
+    import jinja2
+
+    from generator.engine.theme import SharedBytecodeCache
+
+    def environment(cache: SharedBytecodeCache) -> jinja2.Environment:
+        return jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ a }}!"}), bytecode_cache=cache)
+
+    first = SharedBytecodeCache()
+    first.folder = tmp_path / "templates"
+    assert environment(first).get_template("t.html").render(a=1) == "1!"
+    (kept,) = first.folder.iterdir()
+    assert kept.suffix == ".jinja"
+
+    second = SharedBytecodeCache()  # the next run: a new process, an empty memory
+    second.folder = first.folder
+    env = environment(second)
+    env.compile = None  # type: ignore[method-assign]  # loading must not compile
+    assert env.get_template("t.html").render(a=2) == "2!"
+
+    kept.write_bytes(b"not bytecode")  # damaged or from another version: compiled again
+    third = SharedBytecodeCache()
+    third.folder = first.folder
+    assert environment(third).get_template("t.html").render(a=3) == "3!"
+    assert kept.read_bytes() != b"not bytecode"
