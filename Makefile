@@ -8,7 +8,7 @@ CLIENT ?=
 APT_PACKAGES := graphviz fonts-dejavu-core
 BROWSER_PACKAGES := chromium poppler-utils
 
-.PHONY: site test check serve bench internal update-golden lint deps system-deps browser-deps clean
+.PHONY: site test check serve bench profile internal update-golden lint deps system-deps browser-deps clean
 
 site: deps
 	$(HANDBOOK) build --out $(OUT)
@@ -28,6 +28,9 @@ internal: deps
 
 bench: deps
 	$(PY) -m tests.bench
+
+profile: deps
+	$(PY) -m tests.profile_build
 
 update-golden: deps
 	$(PY) -m tests.golden --update

@@ -1,0 +1,80 @@
+"""Where `handbook build` spends its time per site, stage by stage (one process, one core).
+
+Usage: python -m tests.profile_build [N]   (default 30 synthetic clients, German)
+
+Builds N synthetic clients with --jobs 1 after one warm-up client, timing each stage
+by wrapping the function that does it. Stages nest (MkDocs' page build contains the
+search indexing), so the lines do not add up to the total; the shares are of the total.
+"""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .bench import EPOCH, make_bench_repo
+
+STAGES = [  # (module, attribute path, label)
+    ("generator.site", "render_pages", "our Markdown pages"),
+    ("generator.site", "render_all", "diagrams (dot)"),
+    ("generator.build", "write_client", "our project writer, total"),
+    ("generator.build", "verify_site", "third-party check"),
+    ("generator.build", "mkdocs_build", "MkDocs, total"),
+    ("mkdocs.config", "load_config", "  config"),
+    ("mkdocs.structure.pages", "Page.render", "  Markdown conversion"),
+    ("mkdocs.commands.build", "_build_page", "  page templates + search"),
+    ("material.plugins.search.plugin", "SearchIndex.add_entry_from_context", "    search indexing"),
+    ("mkdocs_print_site_plugin.plugin", "PrintSitePlugin.on_post_build", "  print page"),
+    ("mkdocs.commands.build", "_build_theme_template", "  404 page, sitemap"),
+    ("mkdocs.structure.files", "Files.copy_static_files", "  theme files copied"),
+]
+
+
+def instrument(times: collections.Counter) -> None:
+    for module, path, label in STAGES:
+        owner = importlib.import_module(module)
+        *parents, name = path.split(".")
+        for part in parents:
+            owner = getattr(owner, part)
+        original = getattr(owner, name)
+
+        def timed(*args, _original=original, _label=label, **kwargs):
+            start = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                times[_label] += time.perf_counter() - start
+
+        setattr(owner, name, timed)
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    from generator import engine
+    from generator.build import build_all
+
+    with tempfile.TemporaryDirectory(prefix="handbook-profile-") as tmp:
+        repo = make_bench_repo(Path(tmp) / "repo", n + 1)
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+        engine.install()
+        build_all(repo, ["client-0000"], repo / "site", jobs=1)  # warm-up: imports, template compilation
+        times: collections.Counter = collections.Counter()
+        instrument(times)
+        slugs = [f"client-{i:04d}" for i in range(1, n + 1)]
+        start = time.perf_counter()
+        run = build_all(repo, slugs, repo / "site", jobs=1)
+        total = time.perf_counter() - start
+    assert all(o.state == "built" for o in run.outcomes)
+    print(f"{n} sites, one process: {total / n * 1000:.0f} ms per site")
+    for _, _, label in STAGES:
+        print(f"{label:34} {times[label] / n * 1000:7.1f} ms  {times[label] / total:6.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
