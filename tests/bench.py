@@ -38,6 +38,11 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
     RSS summed over the tree is what the goal names; it counts a page that several processes
     share once per process (the workers share most of the parent's memory after fork). PSS
     (proportional set size) counts a shared page once in the sum, so it is printed beside it.
+
+    A process that starts `dot` or `git` does so through vfork: until the child runs the new
+    program it *is* its parent's memory, and /proc shows the parent's full size for it. Such a
+    child (below a worker, still running Python) is not counted; a sample that caught one
+    would count that worker twice.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     start = time.perf_counter()
@@ -50,7 +55,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
         while not stop.is_set():
             try:
                 procs = [root, *root.children(recursive=True)]
-                sizes = [_memory(p) for p in procs]
+                sizes = [_memory(p) for p in procs if _own_memory(p, root)]
                 peak[0] = max(peak[0], sum(rss for rss, _ in sizes))
                 peak[1] = max(peak[1], sum(pss for _, pss in sizes))
             except psutil.Error:
@@ -65,6 +70,16 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
     if proc.returncode != 0:
         sys.exit(f"bench: {' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
     return time.perf_counter() - start, (peak[0], peak[1])
+
+
+def _own_memory(process: psutil.Process, root: psutil.Process) -> bool:
+    """False for a child between vfork and exec (see run())."""
+    if process.pid == root.pid:
+        return True
+    try:
+        return process.ppid() == root.pid or process.exe() != root.exe()
+    except psutil.Error:
+        return False
 
 
 def _memory(process: psutil.Process) -> tuple[int, int]:
