@@ -24,7 +24,13 @@ from .synthetic import project_yaml
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under ``folder`` except the compiled-template cache, whose bytecode holds the
+    absolute path of each template (not part of any site; a different checkout path differs)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".handbook-cache/templates" not in p.relative_to(folder).as_posix()
+    }
 
 
 def build(repo: Path, out: str = "site", *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
