@@ -250,3 +250,18 @@ def test_compiled_templates_are_kept_for_the_next_run(tmp_path: Path) -> None:
     third.folder = first.folder
     assert environment(third).get_template("t.html").render(a=3) == "3!"
     assert kept.read_bytes() != b"not bytecode"
+
+
+def test_a_release_without_the_replaced_parts_builds_with_its_own_code() -> None:
+    code = (
+        "import material.plugins.search.plugin as p\n"
+        "del p.Element  # as if a later Material had renamed it\n"
+        "from generator import engine\n"
+        "engine.install()\n"
+        "from markdown.treeprocessors import InlineProcessor\n"
+        "from generator.engine import mdfast\n"
+        "assert p.Parser.__module__ == 'material.plugins.search.plugin', p.Parser\n"
+        "assert InlineProcessor.run is mdfast.run  # the other fast paths are in place\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

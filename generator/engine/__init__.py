@@ -4,16 +4,22 @@
 module here removes work that a plain `mkdocs build` repeats or wastes, and keeps the
 result identical to it; `make bench` compares every page of A and B byte for byte.
 
-- theme:     Jinja bytecode shared across sites, the theme's file list read once,
-             mkdocs.yml parsed with libyaml.
+- theme:     one Jinja environment per language for all sites, compiled templates
+             kept for the next run, the theme's file list read once, mkdocs.yml
+             parsed with libyaml.
 - mdfast:    Markdown's inline pass skips patterns whose expression finds nothing;
              block-level tag lookups use a set.
 - printsite: the print-site plugin's heading-id rewrite without its quadratic scan.
 - search:    Material's search parser answers "inside a skipped element?" by counting.
+
+The fast paths replace private parts of Python-Markdown 3, Material 9 and
+mkdocs-print-site-plugin 2. When a later release no longer has those parts, that fast
+path is left out and the build runs the package's own code.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 _installed = False
@@ -23,15 +29,17 @@ def install(cache: Path | None = None) -> None:
     """Install every reuse and fast path in this process (idempotent); ``cache``: a folder
     that keeps compiled templates for the next run."""
     global _installed
-    from . import mdfast, printsite, search, theme
+    from . import theme
 
     if cache is not None:
         theme.CACHE.folder = cache
     if _installed:
         return
-
     theme.install()
-    mdfast.install()
-    printsite.install()
-    search.install()
+    for name in ("mdfast", "printsite", "search"):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except (ImportError, AttributeError):  # not the release the fast path was written for
+            continue
+        module.install()
     _installed = True
