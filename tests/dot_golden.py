@@ -6,13 +6,14 @@ review the diff before committing it.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 from generator.check import check_all
 from generator.diagrams import client_diagrams
 from generator.view import View
+
+from .golden import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DOT = Path(__file__).parent / "golden_dot"
@@ -27,13 +28,13 @@ def example_diagrams(repo: Path = ROOT) -> dict[str, dict[str, str]]:
     return out
 
 
+def dot_files(diagrams: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """slug -> file name (<name>.dot) -> DOT text, as committed under tests/golden_dot/."""
+    return {slug: {f"{name}.dot": text for name, text in dots.items()} for slug, dots in diagrams.items()}
+
+
 def update() -> None:
-    shutil.rmtree(GOLDEN_DOT, ignore_errors=True)
-    for slug, dots in example_diagrams().items():
-        for name, text in dots.items():
-            target = GOLDEN_DOT / slug / f"{name}.dot"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+    write_tree(GOLDEN_DOT, dot_files(example_diagrams()))
     print(f"updated {GOLDEN_DOT.relative_to(ROOT)}/")
 
 

@@ -23,6 +23,26 @@ GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = ROOT / "projects" / "project.schema.json"
 
 
+def write_tree(root: Path, tree: dict[str, dict[str, str]]) -> None:
+    """Replace ``root`` by root/<slug>/<relative path> for every file of ``tree`` (slug -> path -> text)."""
+    shutil.rmtree(root, ignore_errors=True)
+    for slug, files in tree.items():
+        for rel, text in files.items():
+            target = root / slug / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+
+
+def assert_tree(root: Path, tree: dict[str, dict[str, str]], pattern: str, hint: str) -> None:
+    """The committed files under ``root`` matching ``pattern`` are exactly ``tree``, text for text."""
+    committed = {p.relative_to(root).as_posix() for p in root.rglob(pattern)}
+    generated = {f"{slug}/{rel}" for slug, files in tree.items() for rel in files}
+    assert generated == committed, hint
+    for slug, files in tree.items():
+        for rel, text in files.items():
+            assert (root / slug / rel).read_text(encoding="utf-8") == text, f"{slug}/{rel} differs"
+
+
 def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
@@ -41,12 +61,7 @@ def example_pages() -> dict[str, dict[str, str]]:
 
 def update() -> None:
     SCHEMA.write_text(schema_text(), encoding="utf-8")
-    shutil.rmtree(GOLDEN, ignore_errors=True)
-    for slug, pages in example_pages().items():
-        for rel, text in pages.items():
-            target = GOLDEN / slug / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+    write_tree(GOLDEN, example_pages())
     print(f"updated {SCHEMA.relative_to(ROOT)} and {GOLDEN.relative_to(ROOT)}/")
 
 

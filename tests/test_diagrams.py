@@ -21,7 +21,8 @@ from generator.view import View
 
 from . import synthetic
 from .conftest import OUTPUT, make_repo
-from .dot_golden import GOLDEN_DOT, example_diagrams
+from .dot_golden import GOLDEN_DOT, dot_files, example_diagrams
+from .golden import assert_tree
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -123,13 +124,8 @@ def visible(edges):
 
 
 def test_example_diagrams_match_golden_files() -> None:
-    diagrams_ = example_diagrams()
-    committed = {p.relative_to(GOLDEN_DOT).as_posix() for p in GOLDEN_DOT.rglob("*.dot")}
-    generated = {f"{slug}/{name}.dot" for slug, dots in diagrams_.items() for name in dots}
-    assert generated == committed, "run `python -m tests.dot_golden --update` and review the diff"
-    for slug, dots in diagrams_.items():
-        for name, text in dots.items():
-            assert (GOLDEN_DOT / slug / f"{name}.dot").read_text(encoding="utf-8") == text, f"{slug}/{name} differs"
+    hint = "run `python -m tests.dot_golden --update` and review the diff"
+    assert_tree(GOLDEN_DOT, dot_files(example_diagrams()), "*.dot", hint)
 
 
 def test_every_client_gets_the_contract_names(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .golden import GOLDEN, SCHEMA, example_pages, schema_text
+from .golden import GOLDEN, SCHEMA, assert_tree, example_pages, schema_text
 
 
 def test_schema_file_is_current() -> None:
@@ -10,10 +10,4 @@ def test_schema_file_is_current() -> None:
 
 
 def test_pages_match_golden_files() -> None:
-    pages = example_pages()
-    committed = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")}
-    generated = {f"{slug}/{rel}" for slug, files in pages.items() for rel in files}
-    assert generated == committed, "run `make update-golden` and review the diff"
-    for slug, files in pages.items():
-        for rel, text in files.items():
-            assert (GOLDEN / slug / rel).read_text(encoding="utf-8") == text, f"{slug}/{rel} differs"
+    assert_tree(GOLDEN, example_pages(), "*.md", "run `make update-golden` and review the diff")
