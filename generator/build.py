@@ -107,12 +107,10 @@ def _worker_build(repo: Path, slug: str, out: Path) -> tuple[Outcome, ProjectRes
     engine.install(incremental.templates_folder(out))
     svg.DEFAULT_JOBS = 1
     key = str(repo)
-    first = key not in _worker_catalog
-    if first:
+    if key not in _worker_catalog:
         _worker_catalog[key] = load_catalog(repo)[0]
     done = _build_one(repo, slug, out, _worker_catalog[key])
-    if first:
-        _settle()
+    _settle()
     return done
 
 

@@ -64,13 +64,14 @@ def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs:
     names = sorted(dots)
     clustered = [n for n in names if _CLUSTER.search(dots[n])]
     plain = [n for n in names if n not in clustered]
-    workers = max(1, min(jobs or DEFAULT_JOBS or os.cpu_count() or 1, len(plain)))
-    batches = [b for b in (plain[i::workers] for i in range(workers)) if b] or [[]]
+    limit = jobs or DEFAULT_JOBS or os.cpu_count() or 1  # dot processes at once
+    workers = max(1, min(limit, len(plain)))
+    batches = [plain[i::workers] for i in range(workers)]  # one empty batch when there is no plain graph
     if clustered:
         batches[0].insert(0, clustered[0])
     batches = [b for b in batches if b] + [[n] for n in clustered[1:]]
     raw: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), jobs or DEFAULT_JOBS or os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), limit))) as pool:
         for result in pool.map(lambda batch: _run_batch({n: dots[n] for n in batch}), batches):
             raw.update(result)
     return {name: inline(raw[name], name, titles.get(name, name)) for name in names}

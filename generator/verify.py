@@ -17,6 +17,14 @@ CSS_URL = re.compile(r"url\(\s*[\"']?\s*(?:https?:)?//", re.I)
 _LINK_REL = re.compile(r"rel=[\"']?(?:canonical|alternate)\b", re.I)
 
 
+def _slashes(text: str):
+    """Every position of ``//`` in ``text``; both expressions below need one in each match."""
+    slash = text.find("//")
+    while slash != -1:
+        yield slash
+        slash = text.find("//", slash + 2)
+
+
 def external_tags(text: str) -> list[str]:
     """Every ``EXTERNAL.finditer(text)`` match, looking only near a ``//``.
 
@@ -26,26 +34,21 @@ def external_tags(text: str) -> list[str]:
     """
     found = []
     searched = -1
-    slash = text.find("//")
-    while slash != -1:
+    for slash in _slashes(text):
         start = text.rfind(">", 0, slash) + 1
-        end = text.find(">", slash)
-        end = len(text) if end == -1 else end
         if start > searched:
-            found += [m.group(0) for m in EXTERNAL.finditer(text, start, end)]
+            end = text.find(">", slash)
+            found += [m.group(0) for m in EXTERNAL.finditer(text, start, len(text) if end == -1 else end)]
             searched = start
-        slash = text.find("//", slash + 2)
     return found
 
 
 def has_css_url(text: str) -> bool:
     """``CSS_URL.search(text) is not None``: between ``url(`` and its ``//`` stand no ``(``."""
-    slash = text.find("//")
-    while slash != -1:
+    for slash in _slashes(text):
         paren = text.rfind("(", 0, slash)
         if paren >= 3 and CSS_URL.match(text, paren - 3):
             return True
-        slash = text.find("//", slash + 2)
     return False
 
 

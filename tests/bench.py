@@ -55,10 +55,14 @@ def run(cmd: list[str], cwd: Path, every: float | None = None) -> tuple[float, t
 
     def sample() -> None:
         root = psutil.Process(proc.pid)
+        try:
+            python = root.exe()
+        except psutil.Error:
+            return
         while not stop.is_set():
             try:
                 procs = [root, *root.children(recursive=True)]
-                sizes = [_memory(p) for p in procs if _own_memory(p, root)]
+                sizes = [_memory(p) for p in procs if _own_memory(p, root.pid, python)]
                 peak[0] = max(peak[0], sum(rss for rss, _ in sizes))
                 peak[1] = max(peak[1], sum(pss for _, pss in sizes))
             except psutil.Error:
@@ -77,12 +81,12 @@ def run(cmd: list[str], cwd: Path, every: float | None = None) -> tuple[float, t
     return time.perf_counter() - start, (peak[0], peak[1])
 
 
-def _own_memory(process: psutil.Process, root: psutil.Process) -> bool:
-    """False for a child between vfork and exec (see run())."""
-    if process.pid == root.pid:
+def _own_memory(process: psutil.Process, root: int, python: str) -> bool:
+    """False for a child between vfork and exec (see run()): below a worker, still ``python``."""
+    if process.pid == root:
         return True
     try:
-        return process.ppid() == root.pid or process.exe() != root.exe()
+        return process.ppid() == root or process.exe() != python
     except psutil.Error:
         return False
 

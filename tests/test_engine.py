@@ -151,7 +151,7 @@ def test_anchor_rewrite_matches_the_plugin_on_generated_html() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(HTML_PIECES), max_size=80).map("".join))
 def test_anchor_matches_are_the_plugins_matches(html: str) -> None:
-    regex = re.compile(r"<([^\s]+).*?id=\"([^\"]*?)\".*?>", flags=re.IGNORECASE)
+    regex = printsite.TAG_WITH_ID
     if not re.search(r'id="[^"]*\n', html, re.I):
         assert [m.span() for m in printsite.matches(regex, html)] == [m.span() for m in regex.finditer(html)]
 

@@ -97,9 +97,8 @@ def _changing(name: str):
     return change
 
 
-for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"):
-    setattr(TagList, _name, _changing(_name))
-for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__"):
+_MUTATORS = ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse")
+for _name in (*_MUTATORS, "__setitem__", "__delitem__", "__iadd__", "__imul__"):
     setattr(TagList, _name, _changing(_name))
 
 STOCK_BLOCK_LEVEL = core.BLOCK_LEVEL_ELEMENTS

@@ -25,6 +25,7 @@ STOCK = urls.update_anchor_ids
 _ID = re.compile(r'id="', re.IGNORECASE)
 _ID_ACROSS_LINES = re.compile(r'id="[^"]*\n', re.IGNORECASE)
 CHANGE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "sup", "li")
+TAG_WITH_ID = re.compile(r"<([^\s]+).*?id=\"([^\"]*?)\".*?>", flags=re.IGNORECASE)  # the plugin's expression
 
 
 def matches(regex: re.Pattern[str], html: str) -> list[re.Match[str]]:
@@ -47,8 +48,7 @@ def update_anchor_ids(page_html: str, page_key: str) -> str:
     """mkdocs_print_site_plugin.urls.update_anchor_ids, same result."""
     if _ID_ACROSS_LINES.search(page_html):
         return STOCK(page_html, page_key)
-    regex = re.compile(r"<([^\s]+).*?id=\"([^\"]*?)\".*?>", flags=re.IGNORECASE)
-    for m in matches(regex, page_html):
+    for m in matches(TAG_WITH_ID, page_html):
         if m.group(1) not in CHANGE_TAGS:
             continue
         match_text = m.group()

@@ -1,12 +1,15 @@
-"""Theme-level reuse: templates compiled once per process, the theme's file list read once.
+"""Theme-level reuse: one Jinja environment per language, templates compiled once, the theme's
+file list read once.
 
 Per site, MkDocs (1) creates a fresh Jinja environment and compiles the Material
-theme's templates again (about 0.2 s), (2) lists and pattern-matches the theme's
-14,000 files (mostly icons) to find the ~160 static files to copy (about 0.1 s), and
-(3) parses mkdocs.yml with PyYAML's pure-Python parser (libyaml does it 15x faster).
-Both results depend only on files inside the installed theme, which do not change
-while a build runs, so this process keeps them: a bytecode cache keyed by template
-name and source, and a per-folder file listing for folders of installed packages.
+theme's templates again (about 0.2 s; the print page makes a second environment),
+(2) lists and pattern-matches the theme's 14,000 files (mostly icons) to find the
+~160 static files to copy (about 0.1 s), and (3) parses mkdocs.yml with PyYAML's
+pure-Python parser (libyaml does it 15x faster). All of it depends only on the
+template folders, which do not change while a build runs, so this process keeps it:
+environments keyed by folders and language, a bytecode cache keyed by template name
+and source (also kept on disk for the next run), and a per-folder file listing for
+folders of installed packages.
 """
 
 from __future__ import annotations
