@@ -34,6 +34,7 @@ profile: deps
 
 update-golden: deps
 	$(PY) -m tests.golden --update
+	$(PY) -m tests.dot_golden --update
 
 lint: deps
 	$(VENV)/bin/ruff check generator tests

@@ -9,20 +9,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).parent / "cases"
+# The tests' own repository content: a catalog and client projects that belong to the tests.
+# Tests never read the clients in projects/: a consultancy replaces them with its own.
+FIXTURES = Path(__file__).parent / "fixtures"
 OUTPUT = Path(__file__).parent / "output"  # screenshots and other artefacts worth looking at
 
 
-def make_repo(tmp: Path, projects: dict[str, str | bytes] | None = None, examples: bool = False) -> Path:
-    """A repository in ``tmp`` with the real catalog, base config and shared chapters.
+def make_repo(tmp: Path, projects: dict[str, str | bytes] | None = None, fixtures: bool = False) -> Path:
+    """A repository in ``tmp`` with the tests' catalog, the product's base config and shared chapters.
 
-    ``projects`` maps slug -> project.yml content; ``examples`` copies the real example projects.
+    ``projects`` maps slug -> project.yml content; ``fixtures`` copies the fixture clients
+    (tests/fixtures/projects/*/).
     """
     (tmp / "projects").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "projects" / "roles.yml", tmp / "projects" / "roles.yml")
+    shutil.copyfile(FIXTURES / "projects" / "roles.yml", tmp / "projects" / "roles.yml")
     shutil.copyfile(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", tmp / "docs", dirs_exist_ok=True)
-    if examples:
-        for folder in sorted((ROOT / "projects").iterdir()):
+    if fixtures:
+        for folder in sorted((FIXTURES / "projects").iterdir()):
             if folder.is_dir():
                 shutil.copytree(folder, tmp / "projects" / folder.name)
     for slug, content in (projects or {}).items():
@@ -42,5 +46,5 @@ def repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def example_repo(tmp_path: Path) -> Path:
-    return make_repo(tmp_path / "repo", examples=True)
+def fixture_repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", fixtures=True)

@@ -1,6 +1,6 @@
-"""Regenerate the golden DOT files of the example projects: `python -m tests.dot_golden --update`.
+"""Regenerate the golden DOT files of the fixture projects: `python -m tests.dot_golden --update`.
 
-tests/golden_dot/<slug>/<name>.dot holds every diagram of each example project;
+tests/golden_dot/<slug>/<name>.dot holds every diagram of each fixture project;
 review the diff before committing it.
 """
 
@@ -13,17 +13,17 @@ from generator.check import check_all
 from generator.diagrams import client_diagrams
 from generator.view import View
 
-from .golden import write_tree
+from .golden import FIXTURES, write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DOT = Path(__file__).parent / "golden_dot"
 
 
-def example_diagrams(repo: Path = ROOT) -> dict[str, dict[str, str]]:
-    """slug -> diagram name -> DOT text, for every example project under projects/."""
+def fixture_diagrams(repo: Path = FIXTURES) -> dict[str, dict[str, str]]:
+    """slug -> diagram name -> DOT text, for every fixture project (tests/fixtures/projects/)."""
     out = {}
     for result in check_all(repo).results:
-        assert result.ok and result.resolved, f"example {result.slug} does not check clean"
+        assert result.ok and result.resolved, f"fixture {result.slug} does not check clean"
         out[result.slug] = client_diagrams(View(result.resolved))
     return out
 
@@ -34,7 +34,7 @@ def dot_files(diagrams: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 def update() -> None:
-    write_tree(GOLDEN_DOT, dot_files(example_diagrams()))
+    write_tree(GOLDEN_DOT, dot_files(fixture_diagrams()))
     print(f"updated {GOLDEN_DOT.relative_to(ROOT)}/")
 
 

@@ -1,7 +1,9 @@
 """Regenerate the committed generated files: `make update-golden` (review the diff!).
 
-- tests/golden/<slug>/**.md: the Markdown pages of each example project
+- tests/golden/<slug>/**.md: the Markdown pages of each fixture project (tests/fixtures/projects/)
 - projects/project.schema.json: the JSON Schema editors use
+
+Golden files come from the tests' own fixtures only, never from the clients in projects/.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from generator.pages import render_pages
 from generator.view import View
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"  # a repository root: fixtures/projects/roles.yml and clients
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = ROOT / "projects" / "project.schema.json"
 
@@ -47,11 +50,11 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def example_pages() -> dict[str, dict[str, str]]:
-    run = check_all(ROOT)
+def fixture_pages() -> dict[str, dict[str, str]]:
+    run = check_all(FIXTURES)
     out = {}
     for result in run.results:
-        assert result.ok and result.resolved, f"example {result.slug} does not check clean"
+        assert result.ok and result.resolved, f"fixture {result.slug} does not check clean"
         view = View(result.resolved)
         files = client_downloads(view, result.slug, datetime(2027, 1, 1, tzinfo=UTC))
         texts = link_texts(view)
@@ -61,7 +64,7 @@ def example_pages() -> dict[str, dict[str, str]]:
 
 def update() -> None:
     SCHEMA.write_text(schema_text(), encoding="utf-8")
-    write_tree(GOLDEN, example_pages())
+    write_tree(GOLDEN, fixture_pages())
     print(f"updated {SCHEMA.relative_to(ROOT)} and {GOLDEN.relative_to(ROOT)}/")
 
 

@@ -60,7 +60,7 @@ def built_examples(factory: pytest.TempPathFactory) -> Path:
     """site/ with both example clients, built once per test session (shared by several modules)."""
     session = factory.getbasetemp()
     if session not in _built:
-        repo = make_repo(factory.mktemp("examples") / "repo", examples=True)
+        repo = make_repo(factory.mktemp("examples") / "repo", fixtures=True)
         outcomes = build_all(repo, [], repo / "site").outcomes
         assert [o.state for o in outcomes] == ["built"] * len(outcomes), outcomes
         _built[session] = repo / "site"

@@ -23,7 +23,7 @@ MARKERS = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = make_repo(tmp_path_factory.mktemp("e2e") / "repo", examples=True)
+    repo = make_repo(tmp_path_factory.mktemp("e2e") / "repo", fixtures=True)
     outcomes = build_all(repo, [], repo / "site").outcomes
     assert [o.state for o in outcomes] == ["built"] * len(outcomes), outcomes
     return repo / "site"
@@ -133,10 +133,10 @@ def test_broken_project_keeps_previous_site_and_others_build(tmp_path: Path) -> 
 
 def test_builds_are_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    repo = make_repo(tmp_path / "a", examples=True)
+    repo = make_repo(tmp_path / "a", fixtures=True)
     build_all(repo, [], tmp_path / "site1")
     shutil.rmtree(tmp_path / "a")
-    repo = make_repo(tmp_path / "a", examples=True)
+    repo = make_repo(tmp_path / "a", fixtures=True)
     build_all(repo, [], tmp_path / "site2")
     one = {p.relative_to(tmp_path / "site1"): p.read_bytes() for p in all_files(tmp_path / "site1")}
     two = {p.relative_to(tmp_path / "site2"): p.read_bytes() for p in all_files(tmp_path / "site2")}

@@ -19,7 +19,7 @@ from generator.pages import render_pages
 from generator.view import View
 from generator.yamlload import Map, Node, Scalar, Seq, parse
 
-from .conftest import ROOT, make_repo
+from .conftest import FIXTURES, make_repo
 from .synthetic import project_yaml
 
 
@@ -44,13 +44,15 @@ def build(repo: Path, out: str = "site", *extra: str, env: dict | None = None) -
     )
 
 
-@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the git checkout")
 def test_two_clean_checkouts_build_byte_identical(tmp_path: Path) -> None:
-    if subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True).returncode != 0:
-        pytest.skip("no commit yet")
+    origin = make_repo(tmp_path / "origin", fixtures=True)
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=origin, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=origin, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "fixtures"], cwd=origin, check=True)
     sites = []
     for name in ("one", "two"):
-        subprocess.run(["git", "clone", "-q", str(ROOT), str(tmp_path / name)], check=True)
+        subprocess.run(["git", "clone", "-q", str(origin), str(tmp_path / name)], check=True)
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}  # the default: git commit time
         result = build(tmp_path / name, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -93,7 +95,7 @@ def shuffled_yaml(text: str, seed: int) -> str:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_key_order_changes_nothing(tmp_path: Path, seed: int) -> None:
-    original = (ROOT / "projects" / "muster-maschinenbau" / "project.yml").read_text(encoding="utf-8")
+    original = (FIXTURES / "projects" / "muster-maschinenbau" / "project.yml").read_text(encoding="utf-8")
     text = shuffled_yaml(original, seed)
     assert text != original
     repo = make_repo(tmp_path / "a", {"kunde": original})

@@ -21,7 +21,7 @@ from generator.view import View
 
 from . import synthetic
 from .conftest import OUTPUT, make_repo
-from .dot_golden import GOLDEN_DOT, dot_files, example_diagrams
+from .dot_golden import GOLDEN_DOT, dot_files, fixture_diagrams
 from .golden import assert_tree
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -123,9 +123,9 @@ def visible(edges):
 # ------------------------------------------------------------------------------- golden files
 
 
-def test_example_diagrams_match_golden_files() -> None:
+def test_fixture_diagrams_match_golden_files() -> None:
     hint = "run `python -m tests.dot_golden --update` and review the diff"
-    assert_tree(GOLDEN_DOT, dot_files(example_diagrams()), "*.dot", hint)
+    assert_tree(GOLDEN_DOT, dot_files(fixture_diagrams()), "*.dot", hint)
 
 
 def test_every_client_gets_the_contract_names(tmp_path: Path) -> None:
@@ -488,9 +488,9 @@ def test_org_chart_of_40_people_has_no_overlapping_nodes(tmp_path: Path) -> None
     assert width <= 960, f"the org chart of 40 people is {width}px wide; it should fit a page column"
 
 
-def test_example_diagrams_render_without_overlaps() -> None:
+def test_fixture_diagrams_render_without_overlaps() -> None:
     OUTPUT.mkdir(exist_ok=True)
-    for slug, dots in example_diagrams().items():
+    for slug, dots in fixture_diagrams().items():
         svgs = render_all(dots)
         for svg in svgs.values():
             assert_no_overlap(svg)

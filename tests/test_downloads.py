@@ -32,7 +32,7 @@ DE, EN = "muster-maschinenbau", "harbour-logistics"
 
 def fresh_views(tmp: Path) -> dict[str, View]:
     """New views each time: tests that edit a view must not leak into others."""
-    run = check_all(make_repo(tmp, examples=True))
+    run = check_all(make_repo(tmp, fixtures=True))
     return {r.slug: View(r.resolved) for r in run.results if r.ok}
 
 

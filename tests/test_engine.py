@@ -65,7 +65,7 @@ EPOCH = "1790000000"
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The examples (German, English, and the German one again under another name) built in
     this process with the engine on: the German sites share one environment."""
-    repo = make_repo(tmp_path_factory.mktemp("engine"), examples=True)
+    repo = make_repo(tmp_path_factory.mktemp("engine"), fixtures=True)
     shutil.copytree(repo / "projects" / "muster-maschinenbau", repo / "projects" / "zweiter-kunde")
     chosen, _ = select(repo, [])
     with pytest.MonkeyPatch.context() as mp:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .golden import GOLDEN, SCHEMA, assert_tree, example_pages, schema_text
+from .golden import GOLDEN, SCHEMA, assert_tree, fixture_pages, schema_text
 
 
 def test_schema_file_is_current() -> None:
@@ -10,4 +10,4 @@ def test_schema_file_is_current() -> None:
 
 
 def test_pages_match_golden_files() -> None:
-    assert_tree(GOLDEN, example_pages(), "*.md", "run `make update-golden` and review the diff")
+    assert_tree(GOLDEN, fixture_pages(), "*.md", "run `make update-golden` and review the diff")

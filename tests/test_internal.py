@@ -85,7 +85,7 @@ def synthetic_projects() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Client sites and the internal site, built into the same folder."""
-    repo = make_repo(tmp_path_factory.mktemp("internal") / "repo", synthetic_projects(), examples=True)
+    repo = make_repo(tmp_path_factory.mktemp("internal") / "repo", synthetic_projects(), fixtures=True)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         clients = build_all(repo, [], repo / "site", jobs=4).outcomes
@@ -298,7 +298,7 @@ def test_two_builds_with_the_same_epoch_are_identical(site: Path, tmp_path: Path
 
 
 def test_config_is_plain_yaml_with_german_nav(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", examples=True)
+    repo = make_repo(tmp_path / "repo", fixtures=True)
     from generator.internal import write_internal
 
     write_internal(repo, check_all(repo), tmp_path / "src", TODAY, int(EPOCH))

@@ -18,7 +18,7 @@ from .test_cli import handbook
     reason="ProperDocs is not installed (make test installs it from the test extras)",
 )
 def test_generate_output_builds_with_properdocs(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", examples=True)
+    repo = make_repo(tmp_path / "repo", fixtures=True)
     assert handbook(repo, "generate", "--out", "build").returncode == 0
     config = repo / "build" / "harbour-logistics" / "mkdocs.yml"
     out = tmp_path / "out"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_pdf_has_every_chapter(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path, examples=True)
+    repo = make_repo(tmp_path, fixtures=True)
     result = handbook(repo, "pdf", "muster-maschinenbau")
     assert result.returncode == 0, result.stdout + result.stderr
     pdf = repo / "site" / "muster-maschinenbau" / "handbuch.pdf"
@@ -50,7 +50,7 @@ def test_pdf_has_every_chapter(tmp_path: Path) -> None:
 
 
 def test_pdf_without_a_client_is_a_usage_error(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path, examples=True)
+    repo = make_repo(tmp_path, fixtures=True)
     result = handbook(repo, "pdf", "unknown-client")
     assert result.returncode == 2
     assert "no client project 'unknown-client'" in result.stderr

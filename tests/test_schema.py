@@ -18,7 +18,7 @@ from generator.diagnostics import UserError
 from generator.schema import INVALID, Ctx
 from generator.yamlload import Map, Node, Scalar, Seq, load_file
 
-from .conftest import CASES, ROOT
+from .conftest import CASES, FIXTURES, ROOT
 from .golden import schema_text
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -46,7 +46,7 @@ def yaml12(node: Node):
 
 
 def _files() -> list[Path]:
-    files = sorted(CASES.glob("*/*/project.yml")) + sorted((ROOT / "projects").glob("*/project.yml"))
+    files = sorted(CASES.glob("*/*/project.yml")) + sorted((FIXTURES / "projects").glob("*/project.yml"))
     return files
 
 
@@ -71,8 +71,8 @@ def test_schema_is_valid_json_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(fmt.json_schema())
 
 
-def test_every_project_file_points_editors_at_the_schema() -> None:
-    files = sorted((ROOT / "projects").glob("*/project.yml"))
+def test_fixture_project_files_point_editors_at_the_schema() -> None:
+    files = sorted((FIXTURES / "projects").glob("*/project.yml"))
     assert files
     for file in files:
         first = file.read_text(encoding="utf-8").splitlines()[0]

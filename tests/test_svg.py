@@ -177,7 +177,7 @@ def test_shared_dot_processes_give_the_bytes_of_one_process_per_graph(tmp_path) 
 
     from .conftest import make_repo
 
-    repo = make_repo(tmp_path, examples=True)
+    repo = make_repo(tmp_path, fixtures=True)
     for result in check_all(repo).results:
         dots = client_diagrams(View(result.resolved))
         alone = {n: inline(run_dot(d, n), n, n) for n, d in dots.items()}
