@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import format as fmt
@@ -150,12 +150,35 @@ def check_tree(root: Map, dup_errors: list[Diagnostic], catalog: Catalog) -> tup
     if project is INVALID or has_errors(ctx.diagnostics):
         return None, sorted(ctx.diagnostics, key=Diagnostic.sort_key)
     locate = locator(ctx.locations, root.pos)
-    resolved, ref_errors = resolve(project, catalog, locate)
-    diagnostics = ctx.diagnostics + ref_errors
-    if ref_errors:
+    resolved, found = resolve(project, catalog, locate)
+    diagnostics = ctx.diagnostics + found
+    if has_errors(found):
         return None, sorted(diagnostics, key=Diagnostic.sort_key)
-    diagnostics += check_rules(resolved, locate)
+    diagnostics = apply_accepts(diagnostics + check_rules(resolved, locate), project.accept, locate)
     return resolved, sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def apply_accepts(diagnostics: list[Diagnostic], accepts: list, locate) -> list[Diagnostic]:
+    """Warnings matched by an ``accept:`` entry (same rule, same key path) become accepted ones;
+    an entry that matches no warning is a warning of its own (stale acceptance)."""
+    reasons = {(a.rule, a.at): a.reason for a in accepts}
+    used: set[tuple[str, str]] = set()
+    out = []
+    for d in diagnostics:
+        key = (d.rule, d.path)
+        if d.severity == "warning" and key in reasons:
+            used.add(key)
+            d = replace(d, accepted=reasons[key])
+        out.append(d)
+    for i, a in enumerate(accepts):
+        if (a.rule, a.at) not in used:
+            path = f"accept[{i}]"
+            message = (
+                f"nothing to accept: no '{a.rule}' warning at {a.at} (any more); remove this entry, "
+                "or copy rule id and key path from the warning handbook check shows"
+            )
+            out.append(Diagnostic(locate(path), path, message, "warning", "stale-accept"))
+    return out
 
 
 def discover(repo: Path) -> tuple[list[str], list[Diagnostic]]:

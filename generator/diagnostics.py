@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, order=True)
@@ -22,24 +22,43 @@ class Pos:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One finding. A warning names its ``rule`` (the id an ``accept:`` entry uses); an accepted
+    warning keeps its text and carries the consultant's reason in ``accepted``. A note (such as a
+    catalog task adapted to the project) is neither a warning nor an error."""
+
     pos: Pos
     path: str  # key path such as people[3].email; "" for the whole file
     message: str
     severity: Severity = "error"
+    rule: str = ""
+    accepted: str | None = None  # the reason of the matching accept entry
 
     def sort_key(self) -> tuple:
         return (self.pos, self.path, self.message)
 
-    def human(self) -> str:
+    @property
+    def kind(self) -> str:
+        """What the reporter calls it: error, warning, note, or accepted."""
+        return "accepted" if self.accepted is not None else self.severity
+
+    @property
+    def counts_as_warning(self) -> bool:
+        return self.severity == "warning" and self.accepted is None
+
+    def text(self) -> str:
+        """The message with its key path, rule id and, when accepted, the reason."""
         where = f"{self.path}: " if self.path else ""
-        return f"{self.pos}: {self.severity}: {where}{self.message}"
+        rule = f" [{self.rule}]" if self.rule else ""
+        reason = f" (accepted: {self.accepted})" if self.accepted is not None else ""
+        return f"{where}{self.message}{rule}{reason}"
+
+    def human(self) -> str:
+        return f"{self.pos}: {self.kind}: {self.text()}"
 
     def github(self) -> str:
-        kind = "error" if self.severity == "error" else "warning"
-        where = f"{self.path}: " if self.path else ""
-        text = _gh_escape(f"{where}{self.message}")
+        kind = {"error": "error", "warning": "warning"}.get(self.kind, "notice")
         file = _gh_escape(self.pos.file, prop=True)
-        return f"::{kind} file={file},line={self.pos.line},col={self.pos.col}::{text}"
+        return f"::{kind} file={file},line={self.pos.line},col={self.pos.col}::{_gh_escape(self.text())}"
 
 
 class UserError(Exception):

@@ -48,7 +48,7 @@ def alt_text(view: View, name: str) -> str:
             main=main,
         )
     if name == "communication":
-        pairs = _pairs(view.communication)
+        pairs = _pairs(view)
         parties = {ref for pair in pairs for ref in pair}
         return L["dg_alt_communication"].format(
             lines=_count(L, "lines", len(view.communication)), parties=_count(L, "parties", len(parties))
@@ -94,12 +94,14 @@ def _ref_label(view: View, ref: str) -> Quoted:
     return label(view.name(ref), f"({_count(view.L, 'people', len(members))})")
 
 
-def _pairs(lines: list[CommLine]) -> dict[tuple[str, str], list[CommLine]]:
-    """(from, to) -> the communication lines between them, in file order."""
+def _pairs(view: View) -> dict[tuple[str, str], list[CommLine]]:
+    """(from, to) -> the communication lines between them, in file order; a reference that
+    reaches nobody in this project (a role without holder) gets no node."""
     pairs: dict[tuple[str, str], list[CommLine]] = {}
-    for line in lines:
+    for line in view.communication:
         for to in dict.fromkeys(line.to):
-            pairs.setdefault((line.from_, to), []).append(line)
+            if view.expand(line.from_) and view.expand(to):
+                pairs.setdefault((line.from_, to), []).append(line)
     return pairs
 
 
@@ -294,7 +296,7 @@ def _deputy_pairs(view: View) -> dict[tuple[str, str], str]:
 def communication(view: View) -> str:
     """One node per reference as written, one edge per (from, to) listing every line between them."""
     g = Graph("communication", {"rankdir": "TB", "nodesep": 0.15, "ranksep": 0.45})
-    pairs = _pairs(view.communication)
+    pairs = _pairs(view)
     for ref in dict.fromkeys(ref for pair in pairs for ref in pair):
         g.node(ref, _ref_label(view, ref), **{"class": _side(view, ref)})
     more = view.L["dg_more"]

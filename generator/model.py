@@ -26,6 +26,19 @@ class Localized(Generic[T]):
         return self.en if lang == "en" else self.de
 
 
+DEFAULT_TIMEZONE = "Europe/Berlin"
+
+
+@dataclass
+class Absence:
+    """A time a person is away. Only the dates are ever published; ``reason`` never is."""
+
+    path: str
+    from_: date
+    to: date
+    reason: str | None = None
+
+
 @dataclass
 class Person:
     path: str
@@ -41,6 +54,7 @@ class Person:
     hours: str | None = None
     deputy: str | None = None
     represents: list[str] | None = None
+    absences: list[Absence] = field(default_factory=list)
 
     @property
     def departments_represented(self) -> list[str]:
@@ -145,6 +159,38 @@ class SiteOptions:
 
 
 @dataclass
+class Agreement:
+    """The role distribution agreed at the kickoff: when, by whom on each side, which version."""
+
+    path: str
+    date: date
+    client: str
+    contractor: str
+    revision: str | None = None
+
+
+@dataclass
+class Feedback:
+    """What a person said about a role at the project review. Internal: never published."""
+
+    path: str
+    person: str
+    role: str
+    date: date
+    text: str
+
+
+@dataclass
+class Accept:
+    """A warning the consultant has looked at and accepts (same rule, same key path)."""
+
+    path: str
+    rule: str
+    at: str
+    reason: str
+
+
+@dataclass
 class Project:
     path: str
     client: str
@@ -163,8 +209,12 @@ class Project:
     milestones: list[Milestone] = field(default_factory=list)
     escalation: list[EscalationLevel] = field(default_factory=list)
     internal: dict | None = None
-    version: int = 1
+    version: str = "1"
     site: SiteOptions | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    agreement: Agreement | None = None
+    feedback: list[Feedback] = field(default_factory=list)
+    accept: list[Accept] = field(default_factory=list)
 
 
 @dataclass
@@ -173,4 +223,5 @@ class Catalog:
     contractor: str
     roles: list[Role] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
-    version: int = 1
+    version: str = "1"
+    timezone: str = DEFAULT_TIMEZONE  # the consultancy's own zone: portfolio dates, "local time" on pages

@@ -8,19 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import count
 
 from . import i18n
 from .check import CheckRun, ProjectResult
+from .dates import occurrences
 from .escape import text
-from .model import Meeting, Period
+from .model import Period
 from .resolve import Resolved
 
 LANG = "de"  # the consultancy is German
 L = i18n.LABELS[LANG]
 WEEKS = 8
 STATUSES = ("active", "planned", "completed")
-STEP_DAYS = {"weekly": 7, "biweekly": 14}
 
 
 @dataclass(frozen=True)
@@ -135,43 +134,6 @@ def people(run: CheckRun) -> list[PersonRow]:
             roles = tuple((rid, res.roles[rid].name.get(LANG)) for rid in p.roles if rid in res.roles)
             row.holdings.append(Holding(r.slug, res.project.client, res.project.status, r.file, i, roles))
     return sorted(rows.values(), key=lambda row: (row.name.casefold(), row.name, row.email or ""))
-
-
-def occurrences(m: Meeting, first: date, last: date) -> Iterator[date | datetime]:
-    """The meeting's dates in [first, last], recurrences expanded like the calendar's RRULE."""
-    if m.date is None:
-        return
-    start = m.date.date() if isinstance(m.date, datetime) else m.date
-    if not m.recurrence:
-        if first <= start <= last:
-            yield m.date
-        return
-    end = min(last, m.until) if m.until else last
-    for k in count(_skip(m.recurrence, start, first)):
-        day = _nth(m.recurrence, start, k)
-        if day is None:
-            continue  # monthly on the 31st: no such day this month (RFC 5545 skips it too)
-        if day > end:
-            return
-        if day >= first:
-            yield datetime.combine(day, m.date.time()) if isinstance(m.date, datetime) else day
-
-
-def _skip(recurrence: str, start: date, first: date) -> int:
-    """How many repetitions surely lie before ``first``."""
-    if recurrence in STEP_DAYS:
-        return max(0, (first - start).days // STEP_DAYS[recurrence])
-    return max(0, (first.year - start.year) * 12 + first.month - start.month - 1)
-
-
-def _nth(recurrence: str, start: date, k: int) -> date | None:
-    if recurrence in STEP_DAYS:
-        return start + timedelta(days=k * STEP_DAYS[recurrence])
-    month = start.month - 1 + k
-    try:
-        return start.replace(year=start.year + month // 12, month=month % 12 + 1)
-    except ValueError:
-        return None
 
 
 def upcoming(run: CheckRun, today: date, weeks: int = WEEKS) -> list[Upcoming]:

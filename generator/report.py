@@ -11,7 +11,14 @@ from typing import TextIO
 from .check import CheckRun
 from .diagnostics import Diagnostic
 
-_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "ok": "\033[32m", "dim": "\033[2m"}
+_COLOURS = {
+    "error": "\033[31m",
+    "warning": "\033[33m",
+    "ok": "\033[32m",
+    "dim": "\033[2m",
+    "note": "\033[36m",
+    "accepted": "\033[2m",
+}
 _RESET = "\033[0m"
 
 
@@ -26,14 +33,10 @@ class Reporter:
         return f"{_COLOURS[colour]}{text}{_RESET}" if self.colour else text
 
     def diagnostic(self, d: Diagnostic) -> None:
-        if self.strict and d.severity == "warning":
-            d = Diagnostic(d.pos, d.path, d.message, "error")
         if self.fmt == "github":
             print(d.github(), file=self.out)
             return
-        line = d.human()
-        head = f"{d.pos}: {d.severity}:"
-        print(line.replace(head, f"{d.pos}: {self.paint(d.severity + ':', d.severity)}", 1), file=self.out)
+        print(f"{d.pos}: {self.paint(d.kind + ':', d.kind)} {d.text()}", file=self.out)
 
     def line(self, text: str, colour: str | None = None) -> None:
         if self.fmt == "github" and colour is None:
@@ -44,10 +47,13 @@ class Reporter:
         """Print every diagnostic and a summary; return the exit code."""
         if self.fmt == "gitlab":
             return self._gitlab(run)
-        for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
+        found = sorted(run.all_diagnostics(), key=Diagnostic.sort_key)
+        for d in found:
             self.diagnostic(d)
-        errors = sum(d.severity == "error" for d in run.all_diagnostics())
-        warnings = sum(d.severity == "warning" for d in run.all_diagnostics())
+        errors = sum(d.severity == "error" for d in found)
+        warnings = sum(d.counts_as_warning for d in found)
+        accepted = sum(d.accepted is not None for d in found)
+        notes = sum(d.severity == "note" for d in found)
         failed = sum(1 for r in run.results if not r.ok)
         if run.catalog is None and run.results:
             self.line("the catalog projects/roles.yml has errors: no project could be checked", "error")
@@ -55,11 +61,19 @@ class Reporter:
             f"{len(run.results)} project(s) checked: {len(run.results) - failed} ok, "
             f"{failed} with errors; {errors} error(s), {warnings} warning(s)"
         )
-        bad = errors or (self.strict and warnings)
+        summary += "".join(f", {n} {what}" for n, what in ((accepted, "accepted"), (notes, "note(s)")) if n)
+        strict_fail = self.strict and warnings > 0
+        bad = errors > 0 or strict_fail
         if self.fmt == "github":
             print(summary, file=self.out)
         else:
             self.line(summary, "error" if bad else ("warning" if warnings else "ok"))
+        if strict_fail:
+            self.line(
+                f"--strict: the {warnings} warning(s) fail the check; fix each one, or accept it in the project "
+                "file (accept: - rule: RULE-ID, at: KEY-PATH, reason: why)",
+                "error",
+            )
         return 1 if bad else 0
 
     def progress(self, i: int, n: int, outcome) -> None:
@@ -69,9 +83,11 @@ class Reporter:
             self.line(f"[{i}/{n}] {outcome.slug}: {outcome.state}: {outcome.reason}", "error")
 
     def build_summary(self, run: CheckRun, outcomes: list, out) -> int:
-        """Diagnostics first, then one line: built, skipped, failed; exit 1 when any failed."""
+        """Errors and warnings first (notes and accepted warnings are `check`'s), then one line:
+        built, skipped, failed; exit 1 when any failed."""
         for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
-            self.diagnostic(d)
+            if d.severity == "error" or d.counts_as_warning:
+                self.diagnostic(d)
         counts = {state: sum(o.state == state for o in outcomes) for state in ("built", "skipped", "failed")}
         failed = counts["failed"] + sum(d.severity == "error" for d in run.diagnostics)
         text = (
@@ -86,18 +102,22 @@ class Reporter:
     def _gitlab(self, run: CheckRun) -> int:
         """GitLab Code Quality report (a JSON list) on stdout; exit code as for the other formats."""
         issues = []
+        failing = False
         for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
-            error = d.severity == "error" or self.strict
-            text = f"{d.path}: {d.message}" if d.path else d.message
+            if d.accepted is not None:
+                continue  # looked at and accepted: nothing for the merge request to show
+            text = d.text()
             fingerprint = hashlib.sha256(f"{d.pos}|{text}".encode()).hexdigest()
+            severity = {"error": "major", "warning": "minor"}.get(d.severity, "info")
+            failing = failing or d.severity == "error" or (self.strict and d.severity == "warning")
             issues.append(
                 {
                     "description": text,
-                    "check_name": "handbook",
+                    "check_name": d.rule or "handbook",
                     "fingerprint": fingerprint,
-                    "severity": "major" if error else "minor",
+                    "severity": severity,
                     "location": {"path": d.pos.file, "lines": {"begin": d.pos.line}},
                 }
             )
         print(json.dumps(issues, indent=2, ensure_ascii=False), file=self.out)
-        return 1 if any(i["severity"] == "major" for i in issues) else 0
+        return 1 if failing else 0

@@ -107,6 +107,49 @@ def merge_tasks(catalog: Catalog, project: Project) -> list[Task]:
     return merged
 
 
+def adapt_catalog_tasks(r: Resolved) -> list[tuple[Task, list[tuple[str, str]], bool]]:
+    """Fit the catalog tasks the project did not write to the project (format 1.1).
+
+    A reference that reaches nobody here (a role without a holder) drops out of R, C and I;
+    a task left without a responsible is left out. The accountable stays: a catalog task's
+    accountable without a holder is an error, as in version 1. Returns, per adapted task,
+    the (reference, letter) pairs that dropped out and whether the task was left out;
+    ``r.tasks`` holds the adapted tasks afterwards.
+    """
+    written = {t.id for t in r.project.raci if t.id}
+    tasks, changes = [], []
+    for task in r.tasks:
+        if not task.from_catalog or task.id in written:
+            tasks.append(task)
+            continue
+        letters = {"R": task.responsible, "C": task.consulted, "I": task.informed}
+        kept = {letter: [ref for ref in refs if r.expand(ref)] for letter, refs in letters.items()}
+        dropped = [(ref, letter) for letter, refs in letters.items() for ref in refs if ref not in kept[letter]]
+        if dropped:
+            changes.append((task, dropped, not kept["R"]))
+        if kept["R"]:
+            tasks.append(replace(task, responsible=kept["R"], consulted=kept["C"], informed=kept["I"]))
+    r.tasks = tasks
+    return changes
+
+
+def adaptation_notes(changes: list[tuple[Task, list[tuple[str, str]], bool]]) -> list[tuple[str, str]]:
+    """(path, message) notes for ``check``: one per task left out, one per reference that dropped out."""
+    out = []
+    by_ref: dict[str, list[str]] = {}
+    for task, dropped, left_out in changes:
+        if left_out:
+            who = ", ".join(ref for ref, letter in dropped if letter == "R")
+            label = task.task.en if task.task else task.id
+            out.append((f"raci (catalog task '{task.id}')", f"'{label}' is left out: nobody holds {who} (R) here"))
+        else:
+            for ref, letter in dropped:
+                by_ref.setdefault(ref, []).append(f"{task.id} ({letter})")
+    for ref, places in by_ref.items():
+        out.append(("raci", f"nobody holds '{ref}' here, so it drops out of the catalog tasks {', '.join(places)}"))
+    return out
+
+
 def resolve(project: Project, catalog: Catalog, locate) -> tuple[Resolved, list[Diagnostic]]:
     """Merge and resolve; ``locate(path)`` gives the position of a key path."""
     diagnostics: list[Diagnostic] = []
@@ -132,6 +175,10 @@ def resolve(project: Project, catalog: Catalog, locate) -> tuple[Resolved, list[
                 f"raci[{i}].id",
                 f"there is no catalog task '{task.id}' to remove{did_you_mean(task.id, catalog_task_ids)}",
             )
+    if not diagnostics:
+        where = locate("raci" if project.raci else "people")
+        for path, message in adaptation_notes(adapt_catalog_tasks(resolved)):
+            diagnostics.append(Diagnostic(where, path, message, "note", "catalog-adapted"))
     return resolved, diagnostics
 
 
@@ -198,6 +245,12 @@ def references(project: Project) -> Iterator[tuple[str, str, str]]:
             yield f"milestones[{i}].owner", ms.owner, "any"
     for i, e in enumerate(project.escalation):
         yield f"escalation[{i}].contact", e.contact, "any"
+    if project.agreement:
+        yield "agreement.client", project.agreement.client, "any"
+        yield "agreement.contractor", project.agreement.contractor, "any"
+    for i, f in enumerate(project.feedback):
+        yield f"feedback[{i}].person", f.person, "any"
+        yield f"feedback[{i}].role", f.role, "role"
 
 
 def _refs(path: str, refs: list[str]) -> Iterator[tuple[str, str, str]]:

@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 
+from . import dates
 from .diagnostics import Diagnostic
-from .model import Task
+from .model import Person, Task
 from .resolve import Resolved
 
 MAX_TEAM = 6
-Report = Callable[[str, str, str], None]  # (path, message, severity)
+# (path, message, rule): an error without a rule id, a warning with one (the id `accept:` names)
+Report = Callable[..., None]
 
 
 def check_rules(r: Resolved, locate) -> list[Diagnostic]:
     out: list[Diagnostic] = []
 
-    def report(path: str, message: str, severity: str = "error") -> None:
-        out.append(Diagnostic(locate(path), path, message, severity))  # type: ignore[arg-type]
+    def report(path: str, message: str, rule: str = "") -> None:
+        severity = "warning" if rule else "error"
+        out.append(Diagnostic(locate(path), path, message, severity, rule))
 
     for rule in (
         _role_counts,
@@ -35,6 +38,12 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
         _nobody,
         _role_limits,
         _placeholders,
+        _agreement,
+        _feedback,
+        _absences,
+        _absent_together,
+        _meeting_days,
+        _phones,
     ):
         rule(r, report)
     return out
@@ -81,7 +90,7 @@ def _role_sides(r: Resolved, report: Report) -> None:
                 report(
                     f"people[{i}].roles[{j}]",
                     f"role '{role_id}' belongs to the {role.side} side, but '{p.id}' is on the {p.side} side",
-                    "warning",
+                    "role-side",
                 )
 
 
@@ -172,7 +181,7 @@ def _team_size(r: Resolved, report: Report) -> None:
             "people",
             f"the project team has {len(team)} members (more than {MAX_TEAM}) and no "
             "workgroups are defined; form working groups (workgroups:)",
-            "warning",
+            "team-size",
         )
 
 
@@ -189,19 +198,19 @@ def _represents(r: Resolved, report: Report) -> None:
                     f"people[{i}].represents[{j}]",
                     f"key user '{p.id}' represents '{dept}', but no project team member of that "
                     "department is named; name one so the key user can coordinate with them",
-                    "warning",
+                    "key-user-department",
                 )
 
 
 def _meeting_types(r: Resolved, report: Report) -> None:
     types = {m.type for m in r.project.meetings}
     if "kickoff" not in types:
-        report("meetings", "no kickoff meeting (type: kickoff); the roles are agreed there", "warning")
+        report("meetings", "no kickoff meeting (type: kickoff); the roles are agreed there", "no-kickoff")
     if r.project.status == "completed" and "review" not in types:
         report(
             "meetings",
             "the project is completed but has no review meeting (type: review) where the roles get feedback",
-            "warning",
+            "no-review",
         )
 
 
@@ -213,25 +222,41 @@ def _communication(r: Resolved, report: Report) -> None:
         report(
             "communication",
             "there is no communication matrix (communication:); the client's project lead should be a sender in it",
-            "warning",
+            "no-communication",
         )
     elif not any(lead.id in r.expand(c.from_) for c in r.project.communication):
         report(
             "communication",
             "the client's project lead never appears as sender ('from') in the "
             "communication matrix; they forward information to the team",
-            "warning",
+            "lead-never-sender",
         )
 
 
 def _nobody(r: Resolved, report: Report) -> None:
-    """Single references that reach nobody: a line, level or milestone without anyone behind it."""
-    places = [(f"communication[{i}].from", c.from_) for i, c in enumerate(r.project.communication)]
-    places += [(f"escalation[{i}].contact", e.contact) for i, e in enumerate(r.project.escalation)]
-    places += [(f"milestones[{i}].owner", m.owner) for i, m in enumerate(r.project.milestones) if m.owner]
+    """References that reach nobody: a line, level, milestone, task letter or participant without
+    anyone behind it (a role nobody holds here gets no column or page, so nobody would see it)."""
+    p = r.project
+    places = [(f"communication[{i}].from", c.from_) for i, c in enumerate(p.communication)]
+    places += [(f"escalation[{i}].contact", e.contact) for i, e in enumerate(p.escalation)]
+    places += [(f"milestones[{i}].owner", m.owner) for i, m in enumerate(p.milestones) if m.owner]
+    for i, c in enumerate(p.communication):
+        places += [(f"communication[{i}].to[{j}]", ref) for j, ref in enumerate(c.to)]
+    for i, m in enumerate(p.meetings):
+        places += [(f"meetings[{i}].participants[{j}]", ref) for j, ref in enumerate(m.participants)]
+        places += [(f"meetings[{i}].organiser", m.organiser)] if m.organiser else []
+    for i, w in enumerate(p.workgroups):
+        places += [(f"workgroups[{i}].members[{j}]", ref) for j, ref in enumerate(w.members)]
+    for i, t in enumerate(p.raci):
+        if t.remove:
+            continue
+        for key in ("consulted", "informed"):
+            places += [(f"raci[{i}].{key}[{j}]", ref) for j, ref in enumerate(getattr(t, key))]
+        if any(r.expand(ref) for ref in t.responsible):  # else: "nobody is responsible", an error
+            places += [(f"raci[{i}].responsible[{j}]", ref) for j, ref in enumerate(t.responsible)]
     for path, ref in places:
         if not r.expand(ref):
-            report(path, f"'{ref}' has no holder in this project, so this reaches nobody", "warning")
+            report(path, f"'{ref}' has no holder in this project, so this reaches nobody", "reaches-nobody")
 
 
 def _role_limits(r: Resolved, report: Report) -> None:
@@ -243,7 +268,7 @@ def _role_limits(r: Resolved, report: Report) -> None:
             report(
                 f"people[{i}].represents",
                 f"only key users represent departments; '{p.id}' holds no key_user role",
-                "warning",
+                "represents-not-key-user",
             )
 
 
@@ -251,7 +276,7 @@ def _placeholders(r: Resolved, report: Report) -> None:
     """`handbook new` marks what to fill in with TODO; say so until it is done."""
     for path, value in _texts(r.project, ""):
         if value.lstrip().upper().startswith("TODO"):
-            report(path, f"still a placeholder: '{value.strip()[:60]}'; fill it in", "warning")
+            report(path, f"still a placeholder: '{value.strip()[:60]}'; fill it in", "placeholder")
 
 
 def _texts(obj: object, path: str):
@@ -267,3 +292,160 @@ def _texts(obj: object, path: str):
                 continue
             key = "from" if f.name == "from_" else f.name
             yield from _texts(getattr(obj, f.name), f"{base}.{key}" if base else key)
+
+
+# format 1.1 ---------------------------------------------------------------------------------------
+
+
+def _one_person(r: Resolved, path: str, ref: str, what: str, report: Report) -> Person | None:
+    ids = r.expand(ref)
+    if len(ids) != 1:
+        who = ", ".join(ids) or "nobody"
+        report(path, f"{what} must be exactly one person, but '{ref}' resolves to {who}; name a person id")
+        return None
+    return r.people[ids[0]]
+
+
+def _agreement(r: Resolved, report: Report) -> None:
+    a = r.project.agreement
+    if a is None:
+        return
+    for side in ("client", "contractor"):
+        path = f"agreement.{side}"
+        person = _one_person(r, path, getattr(a, side), f"who agreed for the {side}", report)
+        if person is not None and person.side != side:
+            report(path, f"'{person.id}' agreed for the {side} but is on the {person.side} side", "agreement-side")
+
+
+def _feedback(r: Resolved, report: Report) -> None:
+    for i, f in enumerate(r.project.feedback):
+        _one_person(r, f"feedback[{i}].person", f.person, "who gave the feedback", report)
+
+
+def _absence_paths(r: Resolved):
+    for i, p in enumerate(r.project.people):
+        for j, a in enumerate(p.absences):
+            yield i, j, p, a
+
+
+def _absences(r: Resolved, report: Report) -> None:
+    for i, j, _, a in _absence_paths(r):
+        if a.to < a.from_:
+            report(
+                f"people[{i}].absences[{j}].to", f"'to' ({a.to.isoformat()}) is before 'from' ({a.from_.isoformat()})"
+            )
+
+
+def _spans(person: Person) -> list[dates.Span]:
+    return dates.merged([(a.from_, a.to) for a in person.absences if a.from_ <= a.to])
+
+
+def _where_away(r: Resolved, person: Person, span: dates.Span) -> str:
+    """The key path of the person's absence that covers the first day of ``span``."""
+    i = r.project.people.index(person)
+    j = next(j for j, a in enumerate(person.absences) if a.from_ <= span[0] <= a.to)
+    return f"people[{i}].absences[{j}]"
+
+
+def _dates(spans: list[dates.Span]) -> str:
+    return ", ".join(dates.span_text(s) for s in spans)
+
+
+def _absent_together(r: Resolved, report: Report) -> None:
+    """A person away together with their deputy; every holder of a role away on the same days."""
+    for p in r.project.people:
+        deputy = r.people.get(p.deputy or "")
+        if deputy is None or deputy.id == p.id:
+            continue
+        for span in dates.intersection(_spans(p), _spans(deputy)):
+            report(
+                _where_away(r, p, span),
+                f"'{p.name}' and their deputy '{deputy.name}' are both away on {dates.span_text(span)}; "
+                "arrange cover for those days",
+                "absence-deputy",
+            )
+    for role in r.roles.values():
+        holders = r.holders(role.id)
+        if not holders:
+            continue
+        common = _spans(holders[0])
+        for holder in holders[1:]:
+            common = dates.intersection(common, _spans(holder))
+        for span in common:
+            names = ", ".join(h.name for h in holders)
+            everyone = "its only holder" if len(holders) == 1 else f"all {len(holders)} holders"
+            report(
+                _where_away(r, holders[0], span),
+                f"role '{role.id}' ({role.name.en}): {everyone} ({names}) away on {dates.span_text(span)}; "
+                "name who covers",
+                "absence-role",
+            )
+
+
+SHOWN_DATES = 5
+
+
+def _listed(days: list[str]) -> str:
+    more = f" and {len(days) - SHOWN_DATES} more" if len(days) > SHOWN_DATES else ""
+    return ", ".join(days[:SHOWN_DATES]) + more
+
+
+def _meeting_days(r: Resolved, report: Report) -> None:
+    """Meetings (every occurrence of a recurring one) on a weekend or a public holiday."""
+    country = dates.holiday_country(r.project.timezone)
+    end = r.project.period.end if r.project.period else None
+    for i, m in enumerate(r.project.meetings):
+        days = dates.planned_days(m, end)
+        weekend = [f"{d:%a} {d.isoformat()}" for d in days if d.weekday() >= 5]
+        holidays = [f"{d.isoformat()} ({name})" for d in days if (name := dates.holiday(country, d))]
+        every = "an occurrence of " if m.recurrence else ""
+        if weekend:
+            report(
+                f"meetings[{i}].date",
+                f"{every}meeting '{m.name}' falls on a Saturday or Sunday: {_listed(weekend)}; move it to a working day",
+                "meeting-weekend",
+            )
+        if holidays:
+            report(
+                f"meetings[{i}].date",
+                f"{every}meeting '{m.name}' falls on a public holiday ({country}): {_listed(holidays)}; move it",
+                "meeting-holiday",
+            )
+
+
+MIN_DIGITS = 6  # a national number with fewer digits (after the country code) is too short to dial
+
+
+def _phones(r: Resolved, report: Report) -> None:
+    """Phone numbers stay as typed; the ones no phone could dial get a warning."""
+    import phonenumbers
+
+    regions = {"client": dates.phone_region(r.project.timezone), "contractor": dates.phone_region(r.catalog.timezone)}
+    for i, p in enumerate(r.project.people):
+        if not p.phone:
+            continue
+        problem = _phone_problem(phonenumbers, p.phone, regions[p.side])
+        if problem:
+            report(
+                f"people[{i}].phone",
+                f"'{p.phone}' {problem}; check the number (it is shown as typed)",
+                "phone-implausible",
+            )
+
+
+def _phone_problem(phonenumbers, text: str, region: str) -> str:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return "does not look like a phone number"
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    digits = len(str(number.national_number))
+    if reason in (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+        return f"is too short for a phone number ({digits} digits after the country code)"
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return "has a country code that does not exist"
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return "has a length no phone number has"
+    if digits < MIN_DIGITS:
+        return f"is too short for a phone number ({digits} digits after the country code +{number.country_code})"
+    return ""

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from .diagnostics import Diagnostic, Pos, did_you_mean
@@ -24,7 +26,7 @@ ID_MAX = 64
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$")
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
+_EMAIL = re.compile(r'^[^@\s<>()\[\],;:"]+@[^@\s<>()\[\],;:"]+\.[^@\s<>()\[\],;:"]+$')  # ECMAScript-safe: no \"
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
@@ -63,6 +65,10 @@ class Type:
         raise NotImplementedError
 
     def json(self) -> dict:
+        raise NotImplementedError
+
+    def human(self) -> str:
+        """What a value of this type looks like, for the format reference."""
         raise NotImplementedError
 
 
@@ -108,6 +114,9 @@ class Text(Type):
             pattern = r"^(?=.*\S)[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
         return {"type": ["string", "number", "boolean"], "maxLength": self.max_len, "pattern": pattern}
 
+    def human(self) -> str:
+        return f"{self.what} (at most {self.max_len} characters)"
+
 
 @dataclass
 class Pattern(Text):
@@ -124,6 +133,9 @@ class Pattern(Text):
 
     def json(self) -> dict:
         return {"type": "string", "pattern": self.regex, "maxLength": self.max_len}
+
+    def human(self) -> str:
+        return self.what
 
 
 def Ident() -> Pattern:  # noqa: N802 - reads like a type
@@ -159,6 +171,9 @@ class Enum(Type):
     def json(self) -> dict:
         return {"enum": list(self.values)}
 
+    def human(self) -> str:
+        return "one of " + ", ".join(f"`{v}`" for v in self.values)
+
 
 @dataclass
 class Int(Type):
@@ -186,6 +201,9 @@ class Int(Type):
             out["maximum"] = self.maximum
         return out
 
+    def human(self) -> str:
+        return f"whole number from {self.minimum} to {self.maximum}"
+
 
 class Bool(Type):
     def check(self, node: Node, path: str, ctx: Ctx) -> Any:
@@ -198,6 +216,9 @@ class Bool(Type):
 
     def json(self) -> dict:
         return {"type": "boolean"}
+
+    def human(self) -> str:
+        return "`true` or `false`"
 
 
 @dataclass
@@ -223,19 +244,56 @@ class Date(Type):
             return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d)?$"}
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
+    def human(self) -> str:
+        return "date `YYYY-MM-DD` or date and time `YYYY-MM-DD HH:MM`" if self.with_time else "date `YYYY-MM-DD`"
+
 
 @dataclass
-class Const(Type):
-    value: int
+class Version(Type):
+    """The format version a file declares: every listed version reads the same way."""
+
+    values: tuple[str, ...]
 
     def check(self, node: Node, path: str, ctx: Ctx) -> Any:
-        value = Int().check(node, path, ctx)
-        if value is INVALID or value == self.value:
-            return value
-        return ctx.error(node, path, f"unsupported format version {value}; this generator reads version {self.value}")
+        text = _scalar(node, path, ctx, "a format version")
+        if text is INVALID or text in self.values:
+            return text
+        supported = " or ".join(self.values)
+        return ctx.error(node, path, f"unsupported format version {text}; this generator reads version {supported}")
 
     def json(self) -> dict:
-        return {"const": self.value}
+        return {"enum": [float(v) if "." in v else int(v) for v in self.values]}
+
+    def human(self) -> str:
+        return " or ".join(f"`{v}`" for v in self.values)
+
+
+@dataclass
+class Zone(Type):
+    """An IANA time zone name such as Europe/London, checked against the time zone database."""
+
+    def check(self, node: Node, path: str, ctx: Ctx) -> Any:
+        text = _scalar(node, path, ctx, "a time zone name such as Europe/Berlin")
+        if text is INVALID:
+            return text
+        zones = _zones()
+        if text in zones:
+            return text
+        close = did_you_mean(text, zones, 0.5) or did_you_mean(text.replace(" ", "_"), zones, 0.5)
+        return ctx.error(
+            node, path, f"unknown time zone '{_clip(text)}'{close}; write an IANA name such as Europe/Berlin"
+        )
+
+    def json(self) -> dict:
+        return {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"}
+
+    def human(self) -> str:
+        return "IANA time zone name"
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 @dataclass
@@ -261,6 +319,10 @@ class ListOf(Type):
             out["minItems"] = self.min_items
         return out
 
+    def human(self) -> str:
+        least = f" (at least {self.min_items})" if self.min_items else ""
+        return f"list{least}, each {self.item.human()}"
+
 
 @dataclass
 class LocalizedOf(Type):
@@ -272,7 +334,7 @@ class LocalizedOf(Type):
         if not isinstance(node, Map):
             value = self.inner.check(node, path, ctx)
             return value if value is INVALID else Localized(value, value)
-        by_lang = Obj(dict, {"de": (self.inner, True), "en": (self.inner, True)}).check(node, path, ctx)
+        by_lang = Obj(dict, {"de": Key(self.inner, True), "en": Key(self.inner, True)}).check(node, path, ctx)
         return by_lang if by_lang is INVALID else Localized(by_lang["de"], by_lang["en"])
 
     def json(self) -> dict:
@@ -284,6 +346,9 @@ class LocalizedOf(Type):
             "properties": {"de": inner, "en": inner},
         }
         return {"anyOf": [inner, per_lang]}
+
+    def human(self) -> str:
+        return f"{self.inner.human()}, or one per language: `{{de: …, en: …}}`"
 
 
 class AnyMap(Type):
@@ -297,6 +362,9 @@ class AnyMap(Type):
     def json(self) -> dict:
         return {"type": "object"}
 
+    def human(self) -> str:
+        return "any mapping"
+
 
 def _plain(node: Node) -> Any:
     if isinstance(node, Map):
@@ -306,7 +374,22 @@ def _plain(node: Node) -> Any:
     return node.text
 
 
-Fields = dict[str, tuple[Type, bool]]
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping: its type, whether it is required, and what it means.
+
+    ``doc`` and ``example`` go into the JSON Schema (description, examples) and the format
+    reference for consultants (projects/FORMAT.md), so both say the same thing.
+    ``example`` is the value as an editor's YAML 1.2 parser sees it.
+    """
+
+    type: Type
+    required: bool = False
+    doc: str = ""
+    example: Any = None
+
+
+Fields = dict[str, Key]
 
 
 @dataclass
@@ -319,6 +402,7 @@ class Obj(Type):
     # (flag key, keys required instead) when the flag is true, e.g. raci `remove: true`
     unless: tuple[str, tuple[str, ...]] | None = None
     description: str = ""
+    title: str = "mapping"  # what one entry is called in the format reference, e.g. "person"
 
     def check(self, node: Node, path: str, ctx: Ctx) -> Any:
         if not isinstance(node, Map):
@@ -335,7 +419,7 @@ class Obj(Type):
                 ok = False
                 continue
             ctx.locations[sub] = value_node.pos
-            value = self.fields[key][0].check(value_node, sub, ctx)
+            value = self.fields[key].type.check(value_node, sub, ctx)
             ok = ok and value is not INVALID
             values[self.rename.get(key, key)] = value
         for key in self._required(node):
@@ -354,14 +438,14 @@ class Obj(Type):
             flag_node = node.items.get(flag, (None, None))[1]
             if isinstance(flag_node, Scalar) and flag_node.plain and _BOOLS.get(flag_node.text) is True:
                 return list(instead)
-        return [k for k, (_, required) in self.fields.items() if required]
+        return [k for k, f in self.fields.items() if f.required]
 
     def json(self) -> dict:
         out: dict = {"type": "object", "additionalProperties": False}
         if self.description:
             out["description"] = self.description
-        out["properties"] = {k: t.json() for k, (t, _) in self.fields.items()}
-        required = [k for k, (_, r) in self.fields.items() if r]
+        out["properties"] = {k: _property(f) for k, f in self.fields.items()}
+        required = [k for k, f in self.fields.items() if f.required]
         if self.unless:
             flag, instead = self.unless
             out["if"] = {"properties": {flag: {"const": True}}, "required": [flag]}
@@ -370,3 +454,15 @@ class Obj(Type):
         elif required:
             out["required"] = required
         return out
+
+    def human(self) -> str:
+        return f"{'an' if self.title[0] in 'aeiou' else 'a'} {self.title}"
+
+
+def _property(key: Key) -> dict:
+    out = key.type.json()
+    if key.doc:
+        out = {"description": key.doc, **out}
+    if key.example is not None:
+        out["examples"] = [key.example]
+    return out

@@ -45,7 +45,8 @@ class View:
         self.client, self.title, self.contractor, self.status = p.client, p.title, r.contractor, p.status
         self.summary, self.period = p.summary, p.period
         self.people: list[Person] = list(r.people.values())
-        self.roles: list[Role] = list(r.roles.values())
+        # a role nobody holds in this project gets no page, column or diagram node (format 1.1)
+        self.roles: list[Role] = [role for role in r.roles.values() if r.holders(role.id)]
         self.workgroups = list(r.workgroups.values())
         self.tasks: list[Task] = r.tasks
         self.communication = p.communication
@@ -66,7 +67,7 @@ class View:
         if kind == "person":
             return self.person_page(ref)
         if kind == "role":
-            return self.role_page(ref)
+            return self.role_page(ref) if self._r.holders(ref) else None
         if kind == "workgroup":
             return f"organisation.md#wg-{ref}"
         return None
@@ -132,7 +133,7 @@ class View:
 
     def columns(self) -> list[str]:
         """Every reference used in the RACI matrix: roles, workgroups, groups, then people."""
-        used = {ref for t in self.tasks for letter in LETTERS for ref in self.refs(t, letter)}
+        used = {ref for t in self.tasks for letter in LETTERS for ref in self.refs(t, letter) if self.expand(ref)}
         order = [r.id for r in self.roles] + [w.id for w in self.workgroups] + list(GROUPS)
         order += [p.id for p in self.people]
         return [ref for ref in order if ref in used]

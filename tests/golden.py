@@ -2,6 +2,7 @@
 
 - tests/golden/<slug>/**.md: the Markdown pages of each fixture project (tests/fixtures/projects/)
 - projects/project.schema.json: the JSON Schema editors use
+- projects/FORMAT.md: the format reference for consultants (from the same key descriptions)
 
 Golden files come from the tests' own fixtures only, never from the clients in projects/.
 """
@@ -18,12 +19,14 @@ from generator.check import check_all
 from generator.downloads import client_downloads, link_texts
 from generator.format import json_schema
 from generator.pages import render_pages
+from generator.reference import reference
 from generator.view import View
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"  # a repository root: fixtures/projects/roles.yml and clients
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = ROOT / "projects" / "project.schema.json"
+REFERENCE = ROOT / "projects" / "FORMAT.md"
 
 
 def write_tree(root: Path, tree: dict[str, dict[str, str]]) -> None:
@@ -64,8 +67,9 @@ def fixture_pages() -> dict[str, dict[str, str]]:
 
 def update() -> None:
     SCHEMA.write_text(schema_text(), encoding="utf-8")
+    REFERENCE.write_text(reference(), encoding="utf-8")
     write_tree(GOLDEN, fixture_pages())
-    print(f"updated {SCHEMA.relative_to(ROOT)} and {GOLDEN.relative_to(ROOT)}/")
+    print(f"updated {SCHEMA.relative_to(ROOT)}, {REFERENCE.relative_to(ROOT)} and {GOLDEN.relative_to(ROOT)}/")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,14 @@ def test_check_clean_project_exits_zero(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"beispiel": MINIMAL})
     result = handbook(repo, "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "1 project(s) checked: 1 ok, 0 with errors; 0 error(s), 0 warning(s)\n"
+    assert result.stdout.splitlines() == [
+        "projects/beispiel/project.yml:4:3: note: raci: nobody holds 'account_manager_deputy' here, so it drops out "
+        "of the catalog tasks budget (I) [catalog-adapted]",
+        "projects/beispiel/project.yml:4:3: note: raci: nobody holds 'team_member' here, so it drops out of the "
+        "catalog tasks kickoff_roles (C), schedule_meetings (I), monitor_goals (I), open_questions (I), "
+        "forward_information (I), train_colleagues (I), review_feedback (C), key_user_coaching (I) [catalog-adapted]",
+        "1 project(s) checked: 1 ok, 0 with errors; 0 error(s), 0 warning(s), 2 note(s)",
+    ]
     assert result.stderr == ""
 
 
@@ -40,13 +47,14 @@ def test_check_reports_every_error_with_position_and_exits_one(tmp_path: Path) -
     repo = make_repo(tmp_path, {"beispiel": broken, "other": MINIMAL})
     result = handbook(repo, "check")
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [
+    assert [line for line in result.stdout.splitlines() if ": note: " not in line] == [
         "projects/beispiel/project.yml:5:38: error: people[1].email: 'jan@' is not an e-mail address; "
         "write it like name@example.com",
         "projects/beispiel/project.yml:10:1: error: statuss: unknown key 'statuss' (did you mean 'status'?); "
-        "allowed here: version, client, title, language, contractor, status, period, summary, people, roles, "
-        "workgroups, raci, communication, meetings, milestones, escalation, internal, site",
-        "2 project(s) checked: 1 ok, 1 with errors; 2 error(s), 0 warning(s)",
+        "allowed here: version, client, title, language, contractor, status, timezone, period, summary, people, "
+        "roles, workgroups, raci, communication, meetings, milestones, escalation, agreement, feedback, accept, "
+        "internal, site",
+        "2 project(s) checked: 1 ok, 1 with errors; 2 error(s), 0 warning(s), 2 note(s)",
     ]
 
 
@@ -55,7 +63,36 @@ def test_warnings_exit_zero_unless_strict(tmp_path: Path) -> None:
     assert handbook(repo, "check").returncode == 0
     strict = handbook(repo, "check", "--strict")
     assert strict.returncode == 1
-    assert "error: meetings: no kickoff meeting" in strict.stdout
+    lines = [line for line in strict.stdout.splitlines() if ": note: " not in line]
+    assert lines == [
+        "projects/beispiel/project.yml:9:3: warning: meetings: no kickoff meeting (type: kickoff); the roles are "
+        "agreed there [no-kickoff]",
+        "1 project(s) checked: 1 ok, 0 with errors; 0 error(s), 1 warning(s), 2 note(s)",
+        "--strict: the 1 warning(s) fail the check; fix each one, or accept it in the project file "
+        "(accept: - rule: RULE-ID, at: KEY-PATH, reason: why)",
+    ]
+
+
+def test_an_accepted_warning_passes_strict_and_a_stale_acceptance_does_not(tmp_path: Path) -> None:
+    accept = "accept:\n  - {rule: no-kickoff, at: meetings, reason: Kickoff war schon im Vorprojekt}\n"
+    text = MINIMAL.replace("type: kickoff", "type: workshop") + accept
+    repo = make_repo(tmp_path / "a", {"beispiel": text})
+    strict = handbook(repo, "check", "--strict")
+    assert strict.returncode == 0, strict.stdout
+    lines = [line for line in strict.stdout.splitlines() if ": note: " not in line]
+    assert lines == [
+        "projects/beispiel/project.yml:9:3: accepted: meetings: no kickoff meeting (type: kickoff); the roles are "
+        "agreed there [no-kickoff] (accepted: Kickoff war schon im Vorprojekt)",
+        "1 project(s) checked: 1 ok, 0 with errors; 0 error(s), 0 warning(s), 1 accepted, 2 note(s)",
+    ]
+    stale = make_repo(tmp_path / "b", {"beispiel": MINIMAL + accept})  # it has its kickoff: nothing to accept
+    result = handbook(stale, "check", "--strict")
+    assert result.returncode == 1
+    assert (
+        "projects/beispiel/project.yml:11:5: warning: accept[0]: nothing to accept: no 'no-kickoff' warning at "
+        "meetings (any more); remove this entry, or copy rule id and key path from the warning handbook check "
+        "shows [stale-accept]"
+    ) in result.stdout.splitlines()
 
 
 def test_github_format_prints_annotations(tmp_path: Path) -> None:

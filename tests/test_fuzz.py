@@ -21,7 +21,7 @@ TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min
     lambda s: s.strip()
 )
 IDS = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True)
-POSITION = re.compile(r"^projects/p/project\.yml:\d+:\d+: (error|warning): ")
+POSITION = re.compile(r"^projects/p/project\.yml:\d+:\d+: (error|warning|note|accepted): ")
 
 
 @st.composite

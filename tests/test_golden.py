@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .golden import GOLDEN, SCHEMA, assert_tree, fixture_pages, schema_text
+from generator.reference import reference
+
+from .golden import GOLDEN, REFERENCE, SCHEMA, assert_tree, fixture_pages, schema_text
 
 
 def test_schema_file_is_current() -> None:
@@ -11,3 +13,7 @@ def test_schema_file_is_current() -> None:
 
 def test_pages_match_golden_files() -> None:
     assert_tree(GOLDEN, fixture_pages(), "*.md", "run `make update-golden` and review the diff")
+
+
+def test_format_reference_is_current() -> None:
+    assert REFERENCE.read_text(encoding="utf-8") == reference(), "run `make update-golden` and review the diff"

@@ -88,13 +88,15 @@ def val(text: str, key_and_value: str, nth: int = 0) -> tuple[int, int]:
     return line, col + key_and_value.index(": ") + 2
 
 
-def check(tmp_path: Path, text: str) -> list[tuple[int, int, str, str, str]]:
+def check(tmp_path: Path, text: str, notes: bool = False) -> list[tuple[int, int, str, str, str]]:
+    """Errors and warnings (and with ``notes`` the catalog-adaptation notes) as tuples."""
     repo = make_repo(tmp_path / "repo", {SLUG: text})
     run = check_all(repo, [SLUG])
     out = []
     for d in sorted(run.all_diagnostics(), key=Diagnostic.sort_key):
         assert d.pos.file == f"projects/{SLUG}/project.yml"
-        out.append((d.pos.line, d.pos.col, d.severity, d.path, d.message))
+        if d.severity != "note" or notes:
+            out.append((d.pos.line, d.pos.col, d.severity, d.path, d.message))
     return out
 
 
@@ -319,21 +321,33 @@ def test_responsible_resolving_to_nobody(tmp_path: Path) -> None:
 
 
 def test_one_responsible_with_a_holder_is_enough(tmp_path: Path) -> None:
-    assert check(tmp_path, edit(append=task(responsible="[team_member, ina]"))) == []
-
-
-def test_catalog_task_whose_responsible_role_has_no_holder(tmp_path: Path) -> None:
-    # work_packages (R: resource_coordinator) comes from the catalog: there is no line to point at.
-    text = edit((INA, "    roles: [account_manager]\n"))
+    # no error; the role without a holder gets a warning: it would have no column to show its letter in
+    text = edit(append=task(responsible="[team_member, ina]"))
     assert check(tmp_path, text) == [
-        err(
-            (1, 1),
-            "raci (catalog task 'work_packages')",
-            "task 'Assign work packages and accept the results': nobody is responsible "
-            "(resource_coordinator has no holder); give the role a holder, or override or remove the catalog "
-            "task 'work_packages' under raci:",
-        ),
+        warn(
+            at(text, "team_member, ina]"),
+            "raci[0].responsible[0]",
+            "'team_member' has no holder in this project, so this reaches nobody",
+        )
     ]
+
+
+def test_catalog_task_whose_responsible_role_has_no_holder_is_left_out(tmp_path: Path) -> None:
+    # format 1.1: work_packages (R: resource_coordinator) comes from the catalog and the project never
+    # wrote it, so it is adapted: no error, a note, and the task is not in the handbook
+    text = edit((INA, "    roles: [account_manager]\n"))
+    assert check(tmp_path, text) == []
+    notes = [n for n in check(tmp_path / "n", text, notes=True) if "work_packages" in n[3]]
+    assert notes == [
+        (
+            *at(text, PEOPLE_POS),
+            "note",
+            "raci (catalog task 'work_packages')",
+            "'Assign work packages and accept the results' is left out: nobody holds resource_coordinator (R) here",
+        )
+    ]
+    resolved = check_all(make_repo(tmp_path / "r", {SLUG: text}), [SLUG]).results[0].resolved
+    assert resolved is not None and "work_packages" not in [t.id for t in resolved.tasks]
 
 
 def test_catalog_task_removed_or_overridden_needs_no_holder(tmp_path: Path) -> None:
@@ -476,8 +490,8 @@ def test_duplicate_id_person_and_workgroup(tmp_path: Path) -> None:
             "sumary",
             "sumary",
             "unknown key 'sumary' (did you mean 'summary'?); allowed here: version, client, title, language, "
-            "contractor, status, period, summary, people, roles, workgroups, raci, communication, meetings, "
-            "milestones, escalation, internal, site",
+            "contractor, status, timezone, period, summary, people, roles, workgroups, raci, communication, meetings, "
+            "milestones, escalation, agreement, feedback, accept, internal, site",
         ),
         (
             KAI,
@@ -485,7 +499,7 @@ def test_duplicate_id_person_and_workgroup(tmp_path: Path) -> None:
             "emial",
             "people[1].emial",
             "unknown key 'emial' (did you mean 'email'?); allowed here: id, name, side, kind, roles, department, "
-            "position, email, phone, hours, deputy, represents",
+            "position, email, phone, hours, deputy, represents, absences",
         ),
         (
             KAI,

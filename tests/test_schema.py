@@ -8,6 +8,8 @@ Shape errors must be errors for both; files the checker accepts the schema accep
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -78,3 +80,52 @@ def test_fixture_project_files_point_editors_at_the_schema() -> None:
         first = file.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../project.schema.json", file
     assert (ROOT / "projects" / "project.schema.json").read_text(encoding="utf-8") == schema_text()
+
+
+# --- the schema as editors and check-jsonschema use it: ECMAScript regexes, every key described ---
+
+
+def _check_jsonschema(*args: str) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_schema_passes_check_jsonschema_metaschema_in_its_default_dialect() -> None:
+    # check-jsonschema's default regex engine is ECMAScript's (the YAML language server's):
+    # a pattern Python's re accepts but Unicode-mode JavaScript refuses fails here
+    result = _check_jsonschema("--check-metaschema", str(ROOT / "projects" / "project.schema.json"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_good_case_and_fixture_validates_with_check_jsonschema() -> None:
+    files = sorted(CASES.glob("good/*/project.yml")) + sorted((FIXTURES / "projects").glob("*/project.yml"))
+    assert len(files) > 10
+    schema = str(ROOT / "projects" / "project.schema.json")
+    result = _check_jsonschema("--schemafile", schema, *map(str, files))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _properties(schema: dict, path: str = ""):
+    """Every (key path, property schema) of the schema's mappings, however deeply nested."""
+    for key, sub in schema.get("properties", {}).items():
+        if path.endswith(("de", "en")) and key in ("de", "en"):
+            continue
+        yield f"{path}.{key}" if path else key, sub
+        yield from _properties(sub, f"{path}.{key}" if path else key)
+    if "items" in schema:
+        yield from _properties(schema["items"], f"{path}[]")
+    for option in schema.get("anyOf", []):
+        if option.get("type") == "object" and set(option.get("properties", {})) == {"de", "en"}:
+            continue
+        yield from _properties(option, path)
+
+
+def test_every_key_has_a_description_and_a_valid_example() -> None:
+    found = list(_properties(fmt.json_schema()))
+    assert len(found) > 80
+    for path, sub in found:
+        assert sub.get("description"), f"{path} has no description"
+        assert sub.get("examples"), f"{path} has no example"
+        for example in sub["examples"]:
+            errors = [e.message for e in jsonschema.Draft202012Validator(sub).iter_errors(example)]
+            assert not errors, (path, example, errors)
