@@ -1,8 +1,11 @@
 """The changelog of the organisation: how roles and people moved, from the git history of project.yml.
 
 Every revision goes through the real check pipeline; only versions without errors are
-compared, and the comparison is made on the resolved public model, so ``internal:``
-notes can never show up here. History always uses today's role catalog.
+compared, and the comparison is made on the resolved public model, so ``internal:``,
+``feedback:`` and absence reasons can never show up here. Of git, only the content of the
+file and the day of each commit are read: no commit message, author or e-mail reaches a
+client's site. A day whose commits changed nothing public (only ``internal:``, say) gives
+no entry. History always uses today's role catalog.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from . import i18n
@@ -27,8 +30,7 @@ from .view import View
 
 MAX_COMMITS = 200
 GIT_TIMEOUT = 60  # seconds for one git call
-_FORMAT = "%H%x1f%h%x1f%cI%x1f%s"
-_HEX = re.compile(r"[0-9a-f]{4,64}")
+_FORMAT = "%H%x1f%cI"  # hash and commit time: never the message, the author or an e-mail address
 
 
 def resolve_text(text: str, display: str, catalog: Catalog) -> Resolved | None:
@@ -38,19 +40,16 @@ def resolve_text(text: str, display: str, catalog: Catalog) -> Resolved | None:
 
 @dataclass
 class Entry:
-    date: datetime  # commit time, in the committer's time zone
-    commit: str  # short hash
-    subject: str
+    """One day on which the client's public view changed, and what changed, in words."""
+
+    day: date
     changes: list[str]
-    valid: bool
 
 
 @dataclass(frozen=True)
 class _Commit:
     hash: str
-    short: str
-    date: datetime
-    subject: str
+    date: datetime  # commit time, in the committer's time zone
     path: str  # of project.yml in this commit, relative to the top of the git repository
 
 
@@ -92,10 +91,10 @@ def _log(repo: Path, slug: str) -> list[_Commit]:
     records: list[list[str]] = []
     for token in out.decode("utf-8", "replace").split("\0"):
         if token.startswith("\n") and records:
-            records[-1][4] = path = token[1:]
+            records[-1][2] = path = token[1:]
         elif token:
-            records.append([*token.split("\x1f", 3), path])  # a merge lists no path: the newer one holds
-    return [_Commit(h, short, datetime.fromisoformat(when), subject, p) for h, short, when, subject, p in records]
+            records.append([*token.split("\x1f", 1), path])  # a merge lists no path: the newer one holds
+    return [_Commit(h, datetime.fromisoformat(when), p) for h, when, p in records]
 
 
 def _read_blobs(repo: Path, specs: list[str]) -> list[bytes | None]:
@@ -120,27 +119,32 @@ def _read_blobs(repo: Path, specs: list[str]) -> list[bytes | None]:
 
 
 def history(repo: Path, slug: str, catalog: Catalog, lang: str) -> list[Entry] | None:
-    """One entry per commit of the project file, newest first; None without git history."""
+    """One entry per day whose commits changed the public view, newest first; None without git history.
+
+    Each day is the last valid version of that day compared with the version shown before it,
+    so a change undone the same day, a version with errors, or a commit that touched only
+    what a client never sees (``internal:``, ``feedback:``, absence reasons) gives no entry.
+    """
     commits = _log(repo, slug)
     if not commits:
         return None
     blobs = _read_blobs(repo, [f"{c.hash}:{c.path}" for c in commits])
     versions = list(zip(commits, blobs, strict=True))[::-1]
-    previous = None
+    shown = None
     if len(versions) > MAX_COMMITS:  # the oldest one only serves as the base of the comparison
         (base, blob), *versions = versions
-        previous = _version(blob, base.path, catalog)
-    entries = []
+        shown = _version(blob, base.path, catalog)
+    last_of_day: dict[date, Resolved] = {}
     for commit, blob in versions:
         resolved = _version(blob, commit.path, catalog)
-        if resolved is None:
-            found = []  # not valid at that time: skipped in the comparison
-        elif previous is None:
-            found = [i18n.LABELS[lang]["ch_created"]]
-        else:
-            found = semantic_diff(previous, resolved, lang)
-        entries.append(Entry(commit.date, commit.short, commit.subject, found, resolved is not None))
-        previous = resolved or previous
+        if resolved is not None:
+            last_of_day[commit.date.date()] = resolved  # commits come oldest first
+    entries = []
+    for day, resolved in sorted(last_of_day.items()):
+        changes = [i18n.LABELS[lang]["ch_created"]] if shown is None else semantic_diff(shown, resolved, lang)
+        if changes:
+            entries.append(Entry(day, changes))
+        shown = resolved
     return entries[::-1]
 
 
@@ -151,18 +155,29 @@ def _version(blob: bytes | None, display: str, catalog: Catalog) -> Resolved | N
 def diff_revisions(repo: Path, slug: str, catalog: Catalog, rev1: str | None, rev2: str | None, lang: str) -> list[str]:
     """Changes from REV1 (default HEAD) to REV2 (default: the file in the working tree)."""
     old, new = _pair(repo, slug, catalog, rev1, rev2)
-    return semantic_diff(old, new, lang)
+    return _changes(old, new, lang)
 
 
-def _pair(repo: Path, slug: str, catalog: Catalog, rev1: str | None, rev2: str | None) -> tuple[Resolved, Resolved]:
+def _changes(old: Resolved | None, new: Resolved, lang: str) -> list[str]:
+    """The semantic diff; from nothing (before the project's first commit) it is "created"."""
+    return [i18n.LABELS[lang]["ch_created"]] if old is None else semantic_diff(old, new, lang)
+
+
+def _pair(
+    repo: Path, slug: str, catalog: Catalog, rev1: str | None, rev2: str | None
+) -> tuple[Resolved | None, Resolved]:
+    """The older version (None before the file existed) and the newer one."""
     if shutil.which("git") is None:
         raise UsageError("git is not installed; handbook diff compares versions from git")
     if _git(repo, "rev-parse", "--show-prefix") is None:
         raise UsageError(f"{repo} is not inside a git repository; handbook diff compares versions from git")
     file = project_file(slug)
-    old = _valid(_at_revision(repo, file, rev1 or "HEAD"), f"{rev1 or 'HEAD'}:{file}", catalog)
+    before = _at_revision(repo, file, rev1 or "HEAD", missing_ok=True)
+    old = None if before is None else _valid(before, f"{rev1 or 'HEAD'}:{file}", catalog)
     if rev2 is not None:
-        return old, _valid(_at_revision(repo, file, rev2), f"{rev2}:{file}", catalog)
+        after = _at_revision(repo, file, rev2)
+        assert after is not None
+        return old, _valid(after, f"{rev2}:{file}", catalog)
     try:
         data = (repo / file).read_bytes()
     except OSError as exc:
@@ -170,13 +185,32 @@ def _pair(repo: Path, slug: str, catalog: Catalog, rev1: str | None, rev2: str |
     return old, _valid(data, file, catalog)
 
 
-def _at_revision(repo: Path, file: str, rev: str) -> bytes:
-    if rev.startswith("-") or _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}") is None:
+_PARENT_OF = re.compile(r"^(.+?)(~\d*|\^\d*)$")
+
+
+def _at_revision(repo: Path, file: str, rev: str, missing_ok: bool = False) -> bytes | None:
+    """The file at ``rev``. With ``missing_ok``, None where it did not exist yet: at a commit
+    before the file was added, or one before the repository's first commit (``ROOT~1``)."""
+    if rev.startswith("-"):
+        raise UsageError(f"unknown revision '{rev}'; name a commit, branch or tag (see git log)")
+    if _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}") is None:
+        if missing_ok and _before_first_commit(repo, rev):
+            return None
         raise UsageError(f"unknown revision '{rev}'; name a commit, branch or tag (see git log)")
     data = _read_blobs(repo, [f"{rev}:./{file}"])[0]
-    if data is None:
+    if data is None and not missing_ok:
         raise UsageError(f"{file} does not exist at revision '{rev}'")
     return data
+
+
+def _before_first_commit(repo: Path, rev: str) -> bool:
+    """``rev`` names the parent of a commit that has none (``HEAD~1`` on the first commit)."""
+    match = _PARENT_OF.match(rev)
+    if match is None:
+        return False
+    base = match.group(1)
+    parents = _git(repo, "rev-list", "--parents", "-n", "1", f"{base}^{{commit}}")
+    return parents is not None and len(parents.split()) == 1
 
 
 def _valid(data: bytes, display: str, catalog: Catalog) -> Resolved:
@@ -202,7 +236,7 @@ def cmd_diff(repo: Path, slug: str, rev1: str | None, rev2: str | None) -> int:
         for diagnostic in exc.diagnostics:
             reporter.diagnostic(diagnostic)
         return 1
-    changes = semantic_diff(old, new, new.lang)
+    changes = _changes(old, new, new.lang)
     print("\n".join(changes) if changes else i18n.LABELS[new.lang]["ch_no_changes"])
     return 0
 
@@ -211,26 +245,14 @@ def cmd_diff(repo: Path, slug: str, rev1: str | None, rev2: str | None) -> int:
 
 
 def changes_page(view: View, entries: list[Entry] | None) -> str:
-    """The Markdown of the changes page: one section per commit, newest first."""
+    """The Markdown of the changes page: one section per day, newest first; only words of the
+    semantic diff, never anything git itself holds (messages, authors, hashes)."""
     L = view.L
     lines = [f"# {L['ch_heading']}", ""]
     if not entries:
         return "\n".join([*lines, L["ch_no_history"]]) + "\n"
     lines += [L["ch_intro"], ""]
     for entry in entries:
-        heading = i18n.long_date(view.lang, entry.date.date())
-        if entry.subject.strip():
-            heading += f" – {text(entry.subject.strip())}"
-        lines += [f"## {heading}", "", f"{L['ch_version']} <code>{_hash(entry.commit)}</code>", ""]
-        if not entry.valid:
-            lines += [L["ch_invalid"], ""]
-        elif not entry.changes:
-            lines += [L["ch_unchanged"], ""]
-        else:
-            lines += [*(f"- {text(change)}" for change in entry.changes), ""]
+        lines += [f"## {i18n.long_date(view.lang, entry.day)}", ""]
+        lines += [*(f"- {text(change)}" for change in entry.changes), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _hash(commit: str) -> str:
-    """A commit hash as it is; anything else escaped like all text."""
-    return commit if _HEX.fullmatch(commit) else text(commit)

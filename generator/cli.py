@@ -44,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build the consultancy's internal portfolio site OUT/_internal/ instead of client sites",
     )
+    build.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --internal: list the dates of the next N days (default 56)",
+    )
 
     generate = sub.add_parser("generate", help="write each client's portable MkDocs project to OUT/<slug>/")
     generate.add_argument("slugs", nargs="*", metavar="SLUG")
@@ -97,16 +104,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.internal:
         return _build_internal(args, reporter)
+    if args.days is not None:
+        raise UsageError("--days only applies to --internal")
     run = build_all(args.repo, args.slugs, args.out, progress, args.jobs, args.shard, args.force)
     return reporter.build_summary(run.check, run.outcomes, args.out)
 
 
 def _build_internal(args: argparse.Namespace, reporter) -> int:
     from .internal import INTERNAL, build_internal
+    from .portfolio import DAYS
 
     if args.slugs or args.shard:
         raise UsageError("--internal builds one site across all clients; it takes no SLUG or --shard")
-    run, outcome = build_internal(args.repo, args.out)
+    if args.days is not None and not 1 <= args.days <= 3660:
+        raise UsageError("--days takes a number of days from 1 to 3660")
+    run, outcome = build_internal(args.repo, args.out, days=args.days or DAYS)
     reporter.progress(1, 1, outcome)
     code = reporter.build_summary(run, [outcome], args.out)
     if outcome.state == "built":

@@ -13,33 +13,17 @@ import io
 import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import icalendar
+
+from . import dates
 from .model import Meeting, Milestone, Person
 from .view import View
 
-TZID = "Europe/Berlin"
-# The EU rule, written out: clients then resolve our local times exactly as _to_utc does.
-VTIMEZONE = (
-    "BEGIN:VTIMEZONE",
-    f"TZID:{TZID}",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0200",
-    "TZNAME:CEST",
-    "DTSTART:19700329T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0200",
-    "TZOFFSETTO:+0100",
-    "TZNAME:CET",
-    "DTSTART:19701025T030000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-)
-RRULES = {"weekly": "FREQ=WEEKLY", "biweekly": "FREQ=WEEKLY;INTERVAL=2", "monthly": "FREQ=MONTHLY"}
+RRULES = {"weekly": {"FREQ": "WEEKLY"}, "biweekly": {"FREQ": "WEEKLY", "INTERVAL": 2}, "monthly": {"FREQ": "MONTHLY"}}
 DEFAULT_MINUTES = 60
+OPEN_ENDED_YEARS = 10  # a meeting that recurs without end: time zone rules written this far ahead
 # OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -73,30 +57,65 @@ def communication_file(view: View) -> str:
     return f"{view.P['communication']}.csv"  # kommunikation.csv / communication.csv
 
 
-# iCalendar (RFC 5545) -------------------------------------------------------------------------
+# iCalendar (RFC 5545), written by the icalendar library --------------------------------------
 def calendar(view: View, slug: str, stamp: datetime) -> bytes:
-    dtstamp = f"{_as_utc(stamp):%Y%m%dT%H%M%SZ}"
-    dated = [m for m in view.meetings if m.date is not None]
-    events: list[str] = []
-    for m, uid in zip(dated, _uids(slug, "meeting", [(m.id, m.name) for m in dated]), strict=True):
-        events += _meeting_event(view, m, uid, dtstamp)
-    milestones = view.milestones
-    for ms, uid in zip(milestones, _uids(slug, "milestone", [(None, ms.name) for ms in milestones]), strict=True):
-        events += _milestone_event(view, ms, uid, dtstamp)
+    """Meetings (times in the project's own time zone, with its VTIMEZONE) and milestones."""
+    events = calendar_events(view, slug, stamp)
     if not events:
         return b""  # RFC 5545 wants at least one component
-    name = ical_text(f"{view.client} – {view.title}")
-    head = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//handbook//{view.lang}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"NAME:{name}",
-        f"X-WR-CALNAME:{name}",
+    return write_calendar(f"{view.client} – {view.title}", f"-//handbook//{view.lang}", events)
+
+
+def calendar_events(view: View, slug: str, stamp: datetime) -> list[icalendar.Event]:
+    dtstamp = _as_utc(stamp)
+    zone = dates.zone(view.timezone)
+    dated = [m for m in view.meetings if m.date is not None]
+    events = [
+        _meeting_event(view, m, uid, dtstamp, zone)
+        for m, uid in zip(dated, _uids(slug, "meeting", [(m.id, m.name) for m in dated]), strict=True)
     ]
-    zone = list(VTIMEZONE) if any(isinstance(m.date, datetime) for m in dated) else []
-    return ical_lines([*head, *zone, *events, "END:VCALENDAR"])
+    milestones = view.milestones
+    uids = _uids(slug, "milestone", [(None, ms.name) for ms in milestones])
+    events += [_milestone_event(view, ms, uid, dtstamp) for ms, uid in zip(milestones, uids, strict=True)]
+    return events
+
+
+def write_calendar(name: str, prodid: str, events: list[icalendar.Event]) -> bytes:
+    """A VCALENDAR of ``events`` with a VTIMEZONE for every zone they name, covering their dates."""
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", prodid)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    for event in events:
+        cal.add_component(event)
+    first, last = _time_span(events)
+    cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal.to_ical()
+
+
+def _time_span(events: list[icalendar.Event]) -> tuple[date, date]:
+    """From the day before the first event to the day after the last one (or far ahead when a
+    rule repeats without end): the VTIMEZONE must hold every transition in between."""
+    days, open_ended = [], False
+    for event in events:
+        start = event.decoded("dtstart")
+        days.append(start.date() if isinstance(start, datetime) else start)
+        rule = event.get("rrule")
+        if rule is not None:
+            until = rule.get("UNTIL")
+            if isinstance(until, list):
+                until = until[0] if until else None
+            if until:
+                days.append(until.date() if isinstance(until, datetime) else until)
+            else:
+                open_ended = True
+    first, last = min(days), max(days)
+    if open_ended:
+        last = date(min(last.year + OPEN_ENDED_YEARS, date.max.year - 1), 12, 31)
+    return first - timedelta(days=1) if first > date.min else first, last + timedelta(days=1)
 
 
 def _uids(slug: str, kind: str, keys: list[tuple[str | None, str]]) -> list[str]:
@@ -111,36 +130,45 @@ def _uids(slug: str, kind: str, keys: list[tuple[str | None, str]]) -> list[str]
     return out
 
 
-def _meeting_event(view: View, m: Meeting, uid: str, dtstamp: str) -> list[str]:
-    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{dtstamp}", *_span(m)]
+def _meeting_event(view: View, m: Meeting, uid: str, dtstamp: datetime, zone: ZoneInfo) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", dtstamp)
+    start, end = _span(m, zone)
+    event.add("dtstart", start)
+    event.add("dtend", end)
     if m.recurrence:
-        lines.append(f"RRULE:{_rrule(m)}")
-    lines.append(f"SUMMARY:{ical_text(m.name)}")
+        event.add("rrule", _rrule(m, zone))
+    event.add("summary", _clean(m.name))
     if m.location:
-        lines.append(f"LOCATION:{ical_text(m.location)}")
-    lines.append(f"DESCRIPTION:{ical_text(_description(view, m))}")
+        event.add("location", _clean(m.location))
+    event.add("description", _clean(_description(view, m)))
     if organizer := _organizer(view, m):
-        lines.append(organizer)
-    return [*lines, f"CATEGORIES:{ical_text(view.L['type_' + m.type])}", "END:VEVENT"]
+        event.add("organizer", organizer)
+    event.add("categories", [_clean(view.L["type_" + m.type])])
+    return event
 
 
-def _span(m: Meeting) -> list[str]:
+def _span(m: Meeting, zone: ZoneInfo) -> tuple[date | datetime, date | datetime]:
     if isinstance(m.date, datetime):
-        end = _to_local(_to_utc(m.date) + timedelta(minutes=m.duration or DEFAULT_MINUTES))
-        return [f"DTSTART;TZID={TZID}:{m.date:%Y%m%dT%H%M%S}", f"DTEND;TZID={TZID}:{end:%Y%m%dT%H%M%S}"]
+        start = m.date.replace(tzinfo=zone)
+        minutes = m.duration or DEFAULT_MINUTES
+        end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)  # elapsed time, across DST too
+        return start, end
     assert isinstance(m.date, date)
     days = max(1, -(-(m.duration or 0) // (24 * 60)))  # all day: the next day, or as many days as it lasts
-    return [f"DTSTART;VALUE=DATE:{m.date:%Y%m%d}", f"DTEND;VALUE=DATE:{m.date + timedelta(days=days):%Y%m%d}"]
+    return m.date, m.date + timedelta(days=days)
 
 
-def _rrule(m: Meeting) -> str:
+def _rrule(m: Meeting, zone: ZoneInfo) -> dict:
     """RFC 5545 3.3.10: UNTIL is UTC when DTSTART has a time zone, a DATE when DTSTART is one."""
-    rule = RRULES[m.recurrence or ""]
-    if m.until is None:
-        return rule
-    if isinstance(m.date, datetime):
-        return f"{rule};UNTIL={_to_utc(datetime.combine(m.until, time(23, 59, 59))):%Y%m%dT%H%M%SZ}"
-    return f"{rule};UNTIL={m.until:%Y%m%d}"
+    rule = dict(RRULES[m.recurrence or ""])
+    if m.until is not None:
+        if isinstance(m.date, datetime):
+            rule["UNTIL"] = datetime.combine(m.until, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+        else:
+            rule["UNTIL"] = m.until
+    return rule
 
 
 def _description(view: View, m: Meeting) -> str:
@@ -157,63 +185,34 @@ def _description(view: View, m: Meeting) -> str:
     return "\n".join(rows)
 
 
-def _organizer(view: View, m: Meeting) -> str | None:
+def _organizer(view: View, m: Meeting) -> icalendar.vCalAddress | None:
     ids = view.expand(m.organiser) if m.organiser else []
     person = next((p for p in view.people if len(ids) == 1 and p.id == ids[0]), None)
     if person is None or not person.email:
         return None
-    # RFC 6868 caret encoding inside a quoted parameter value
-    cn = _clean(person.name).replace("^", "^^").replace('"', "^'").replace("\n", "^n")
-    return f'ORGANIZER;CN="{cn}":mailto:{person.email}'
+    address = icalendar.vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = _clean(person.name)
+    return address
 
 
-def _milestone_event(view: View, ms: Milestone, uid: str, dtstamp: str) -> list[str]:
+def _milestone_event(view: View, ms: Milestone, uid: str, dtstamp: datetime) -> icalendar.Event:
     L = view.L
     rows = [f"{L['owner']}: {view.name(ms.owner)}"] if ms.owner else []
     rows.append(f"{L['state']}: {L['done'] if ms.done else L['open']}")
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        f"DTSTAMP:{dtstamp}",
-        f"DTSTART;VALUE=DATE:{ms.date:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{ms.date + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{ical_text(L['milestone'] + ': ' + ms.name)}",
-        f"DESCRIPTION:{ical_text(chr(10).join(rows))}",
-        f"CATEGORIES:{ical_text(L['milestone'])}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-    ]
-
-
-# Europe/Berlin by the rule in VTIMEZONE: summer time from 01:00 UTC on the last Sunday of March
-# to 01:00 UTC on the last Sunday of October. No tz database needed, and always the same answer.
-def _last_sunday(year: int, month: int) -> date:
-    last = date(year, month, 31)  # March and October both have 31 days
-    return last - timedelta(days=(last.weekday() + 1) % 7)
-
-
-def _offset(utc: datetime) -> timedelta:
-    begin = datetime.combine(_last_sunday(utc.year, 3), time(1))
-    end = datetime.combine(_last_sunday(utc.year, 10), time(1))
-    return timedelta(hours=2 if begin <= utc < end else 1)
-
-
-def _to_utc(local: datetime) -> datetime:
-    """Naive local -> naive UTC; a repeated hour means its first occurrence, a skipped one counts as
-    standard time (RFC 5545 3.3.5)."""
-    for hours in (2, 1):
-        utc = local - timedelta(hours=hours)
-        if _offset(utc) == timedelta(hours=hours):
-            return utc
-    return local - timedelta(hours=1)
-
-
-def _to_local(utc: datetime) -> datetime:
-    return utc + _offset(utc)
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", dtstamp)
+    event.add("dtstart", ms.date)
+    event.add("dtend", ms.date + timedelta(days=1))
+    event.add("summary", _clean(L["milestone"] + ": " + ms.name))
+    event.add("description", _clean("\n".join(rows)))
+    event.add("categories", [_clean(L["milestone"])])
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _as_utc(stamp: datetime) -> datetime:
-    return stamp.astimezone(UTC) if stamp.tzinfo else stamp  # naive means UTC already
+    return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)  # naive means UTC already
 
 
 # CSV for spreadsheets ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import icalendar
 import yaml
 from markupsafe import Markup
 from markupsafe import escape as html_escape
@@ -24,7 +25,7 @@ from .check import CheckRun, check_all
 from .diagnostics import Diagnostic, Pos, UserError
 from .escape import attr, text
 from .pages import environment, tidy
-from .portfolio import LANG, WEEKS, L, clients, notes_markdown, overdue_reviews, people, upcoming, valid
+from .portfolio import DAYS, LANG, L, broken, clients, notes_markdown, overdue_reviews, people, upcoming, valid
 from .site import ASSETS, CSS, BuildError, mkdocs_build, recover, source_date_epoch, swap_in, temp_folder
 from .verify import verify_site
 from .view import View
@@ -43,31 +44,17 @@ PAGES = (  # file, template, nav label
 
 # The combined calendar: the clients' own calendars, merged ------------------------------------
 def combined_calendar(run: CheckRun, stamp: datetime) -> bytes:
-    """Every client's meetings and milestones; UIDs as in the client's meetings.ics (they name the slug)."""
-    events: list[str] = []
+    """Every client's meetings and milestones, each in its project's time zone (a VTIMEZONE for
+    each zone), the summary prefixed with the client; UIDs as in the client's meetings.ics."""
+    events = []
     for r, res in valid(run):
         view = View(res)
-        events += _events(downloads.calendar(view, r.slug, stamp), view.client)
+        for event in downloads.calendar_events(view, r.slug, stamp):
+            event["summary"] = icalendar.vText(f"{view.client}: {event['summary']}")
+            events.append(event)
     if not events:
         return b""
-    name = downloads.ical_text(L["in_calendar"])
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//handbook//internal", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    head += [f"NAME:{name}", f"X-WR-CALNAME:{name}"]
-    zone = list(downloads.VTIMEZONE) if any(e.startswith("DTSTART;TZID=") for e in events) else []
-    return downloads.ical_lines([*head, *zone, *events, "END:VCALENDAR"])
-
-
-def _events(ics: bytes, client: str) -> list[str]:
-    """The VEVENT lines of one calendar (unfolded), each SUMMARY prefixed with the client."""
-    out, inside = [], False
-    for line in ics.decode().replace("\r\n ", "").split("\r\n"):
-        inside = inside or line == "BEGIN:VEVENT"
-        if inside and line.startswith("SUMMARY:"):
-            line = f"SUMMARY:{downloads.ical_text(client)}: {line.removeprefix('SUMMARY:')}"
-        if inside:
-            out.append(line)
-        inside = inside and line != "END:VEVENT"
-    return out
+    return downloads.write_calendar(L["in_calendar"], "-//handbook//internal", events)
 
 
 # Pages and site --------------------------------------------------------------------------------
@@ -76,18 +63,20 @@ def client_link(slug: str, label: str) -> Markup:
     return Markup(f'<a href="../{attr(slug)}/">{text(label)}</a>')
 
 
-def render_internal(run: CheckRun, today: date, calendar_file: str | None) -> dict[str, str]:
+def render_internal(run: CheckRun, today: date, calendar_file: str | None, days: int = DAYS) -> dict[str, str]:
     """docs/ path -> Markdown of every page of the internal site (pure)."""
     notes = [(r.slug, res.project.client, res.project.internal) for r, res in valid(run)]
     data = {
         "L": L,
         "today": i18n.long_date(LANG, today),
-        "end": i18n.long_date(LANG, today + timedelta(weeks=WEEKS, days=-1)),
-        "weeks": WEEKS,
+        "end": i18n.long_date(LANG, today + timedelta(days=days - 1)),
+        "days": days,
+        "zone": run.catalog.timezone if run.catalog else "",
+        "broken": broken(run),
         "clients": clients(run),
         "repo_problems": len(run.diagnostics),
         "people": people(run),
-        "dates": upcoming(run, today),
+        "dates": upcoming(run, today, days),
         "reviews": overdue_reviews(run, today),
         "notes": [(slug, client, Markup("\n".join(notes_markdown(n)))) for slug, client, n in notes if n],
         "calendar": calendar_file,
@@ -111,14 +100,14 @@ def internal_config(repo: Path, folder: Path) -> dict:
     }
 
 
-def write_internal(repo: Path, run: CheckRun, folder: Path, today: date, epoch: int) -> None:
+def write_internal(repo: Path, run: CheckRun, folder: Path, today: date, epoch: int, days: int = DAYS) -> None:
     """Write FOLDER/mkdocs.yml, FOLDER/docs/ (pages, termine.ics, CSS) and FOLDER/overrides/."""
     docs = folder / "docs"
     (docs / "assets").mkdir(parents=True)
     ics = combined_calendar(run, datetime.fromtimestamp(epoch, UTC))
     if ics:
         (docs / CALENDAR).write_bytes(ics)
-    for path, markdown in render_internal(run, today, CALENDAR if ics else None).items():
+    for path, markdown in render_internal(run, today, CALENDAR if ics else None, days).items():
         (docs / path).write_text(markdown, encoding="utf-8", newline="\n")
     for css in CSS:
         shutil.copyfile(ASSETS / css, docs / "assets" / css)
@@ -127,7 +116,9 @@ def write_internal(repo: Path, run: CheckRun, folder: Path, today: date, epoch: 
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8", newline="\n")
 
 
-def build_internal(repo: Path, out: Path, today: date | None = None) -> tuple[CheckRun, Outcome]:
+def build_internal(
+    repo: Path, out: Path, today: date | None = None, days: int = DAYS
+) -> tuple[CheckRun, Outcome]:
     """check all clients -> pages -> MkDocs -> verify -> swap into OUT/_internal/; a bad client never stops it."""
     start = time.perf_counter()
     run = check_all(repo)
@@ -136,7 +127,7 @@ def build_internal(repo: Path, out: Path, today: date | None = None) -> tuple[Ch
     recover(out)
     tmp = temp_folder(out, INTERNAL)
     try:
-        write_internal(repo, run, tmp / "src", today, epoch)
+        write_internal(repo, run, tmp / "src", today, epoch, days)
         mkdocs_build(tmp / "src" / "mkdocs.yml", tmp / "html", epoch)
         verify_site(tmp / "html")
         swap_in(tmp / "html", out / INTERNAL)

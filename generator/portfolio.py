@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from . import i18n
+from . import dates, i18n
 from .check import CheckRun, ProjectResult
 from .dates import occurrences
 from .escape import text
@@ -18,7 +18,7 @@ from .resolve import Resolved
 
 LANG = "de"  # the consultancy is German
 L = i18n.LABELS[LANG]
-WEEKS = 8
+DAYS = 56  # the upcoming-dates window by default: eight weeks (`--days`)
 STATUSES = ("active", "planned", "completed")
 
 
@@ -136,19 +136,35 @@ def people(run: CheckRun) -> list[PersonRow]:
     return sorted(rows.values(), key=lambda row: (row.name.casefold(), row.name, row.email or ""))
 
 
-def upcoming(run: CheckRun, today: date, weeks: int = WEEKS) -> list[Upcoming]:
-    """Meetings (with every repetition), reviews and milestones from today for ``weeks`` weeks."""
-    last = today + timedelta(weeks=weeks, days=-1)
+def upcoming(run: CheckRun, today: date, days: int = DAYS) -> list[Upcoming]:
+    """Meetings (with every repetition), reviews and milestones from today for ``days`` days.
+
+    Times are shown in the consultancy's own time zone (the catalog's): a 09:00 meeting in a
+    London project is 10:00 in Berlin. A project with errors has no dates here; the clients
+    page and ``broken`` say which ones are missing.
+    """
+    last = today + timedelta(days=days - 1)
+    home = dates.zone(run.catalog.timezone) if run.catalog else None
     items = []
     for r, res in valid(run):
         p = res.project
+        zone = dates.zone(p.timezone)
         for m in p.meetings:
-            for when in occurrences(m, today, last):
-                items.append(_upcoming(when, p.client, r.slug, L["type_" + m.type], m.name))
+            # a day early and late: a meeting late on the evening before may be today at home
+            for when in occurrences(m, today - timedelta(days=1), last + timedelta(days=1)):
+                if isinstance(when, datetime) and home is not None:
+                    when = when.replace(tzinfo=zone).astimezone(home).replace(tzinfo=None)
+                if today <= dates.first_day(when) <= last:
+                    items.append(_upcoming(when, p.client, r.slug, L["type_" + m.type], m.name))
         for ms in p.milestones:
             if today <= ms.date <= last:
                 items.append(_upcoming(ms.date, p.client, r.slug, L["milestone"], ms.name))
     return sorted(items)
+
+
+def broken(run: CheckRun) -> list[str]:
+    """Slugs of the projects whose dates are missing from the portfolio because of errors."""
+    return [r.slug for r in run.results if not r.ok]
 
 
 def _upcoming(when: date | datetime, client: str, slug: str, kind: str, name: str) -> Upcoming:

@@ -54,6 +54,8 @@ class View:
         self.milestones = sorted(p.milestones, key=lambda m: (m.date, m.name))
         self.escalation = p.escalation
         self.noindex = p.site.noindex if p.site else True
+        self.timezone = p.timezone  # every meeting time of the file is local time there
+        self.home_timezone = r.catalog.timezone  # the consultancy's: other zones are named on the pages
 
     # pages and links -------------------------------------------------------
     def role_page(self, role_id: str) -> str:
@@ -190,7 +192,11 @@ class View:
 
     # formatting ---------------------------------------------------------------------
     def date(self, d: date | datetime) -> str:
-        return i18n.when(self.lang, d)
+        """A day, or a day and time; a time in another zone than the consultancy's names its zone."""
+        text = i18n.when(self.lang, d)
+        if isinstance(d, datetime) and self.timezone != self.home_timezone:
+            text += f" ({self.timezone})"
+        return text
 
     def recurrence(self, m: Meeting) -> str:
         return i18n.recurrence(self.lang, m.recurrence, m.until) if m.recurrence else ""
