@@ -116,9 +116,7 @@ def write_internal(repo: Path, run: CheckRun, folder: Path, today: date, epoch: 
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8", newline="\n")
 
 
-def build_internal(
-    repo: Path, out: Path, today: date | None = None, days: int = DAYS
-) -> tuple[CheckRun, Outcome]:
+def build_internal(repo: Path, out: Path, today: date | None = None, days: int = DAYS) -> tuple[CheckRun, Outcome]:
     """check all clients -> pages -> MkDocs -> verify -> swap into OUT/_internal/; a bad client never stops it."""
     start = time.perf_counter()
     run = check_all(repo)

@@ -140,9 +140,7 @@ def parse(text: str, file: str) -> tuple[Node, list[Diagnostic]]:
         if not isinstance(extra, yaml.StreamEndEvent):
             builder.fail(extra, "only one YAML document per file (remove the extra '---')")
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise UserError(Diagnostic(_pos(file, mark), "", f"YAML syntax error: {problem}")) from None
+        raise UserError(explain(exc, text, file)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
         before = text[: exc.position]
         pos = Pos(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
@@ -191,3 +189,90 @@ def parse_mapping(data: bytes, display: str) -> tuple[Map, list[Diagnostic]]:
         kind = "a list" if isinstance(root, Seq) else "a single value"
         raise UserError(Diagnostic(root.pos, "", f"the file must be a mapping of keys, not {kind}"))
     return root, diagnostics
+
+
+# the common slips, in words ---------------------------------------------------------------------
+
+
+def explain(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    """A YAML syntax error as a sentence that says what is wrong and what to do, at the place to fix.
+
+    The parser's own words ("found character '\\t' that cannot start any token", "expected
+    <block end>, but found '?'") name a token, not the mistake; the commonest slips are a tab,
+    a key indented differently from its neighbours, an unquoted ': ' in a value, and an open
+    quote or bracket.
+    """
+    problem = exc.problem or exc.context or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    lines = text.split("\n")
+
+    def line_of(m: yaml.Mark | None) -> str:
+        return lines[m.line] if m is not None and m.line < len(lines) else ""
+
+    def at(m: yaml.Mark | None, message: str) -> Diagnostic:
+        return Diagnostic(_pos(file, m), "", f"YAML syntax error: {message}")
+
+    here = line_of(mark)
+    indent = len(here) - len(here.lstrip(" "))
+
+    def at_key(message: str) -> Diagnostic:
+        """At the first character of the mis-indented line, where the fix goes."""
+        line = mark.line + 1 if mark is not None else 1
+        return Diagnostic(Pos(file, line, indent + 1), "", f"YAML syntax error: {message}")
+
+    def neighbour() -> str:
+        """How the key line before this one is indented, as advice: "like 'name' on line 3 (4 spaces)"."""
+        for n in range((mark.line if mark is not None else 0) - 1, -1, -1):
+            stripped = lines[n].strip()
+            if stripped and not stripped.startswith("#"):
+                width = len(lines[n]) - len(lines[n].lstrip(" ")) + (2 if stripped.startswith("- ") else 0)
+                name = stripped.removeprefix("- ").split(":")[0]
+                return f"like '{name}' on line {n + 1} ({width} spaces)"
+        return "like the other keys of the same entry"
+
+    if "'\\t'" in problem or (mark is not None and "\t" in here[: mark.column + 1]):
+        return at(mark, "a tab character; YAML indents with spaces only: replace the tab with spaces")
+    if problem.startswith("found character") and "cannot start any token" in problem:
+        char = problem.split("'")[1] if "'" in problem else "this character"
+        return at(mark, f'a value cannot start with {char!r}; put the value in quotes, e.g. "{char}..."')
+    if problem.startswith("expected <block end>") and "'<scalar>'" in problem and "'" in here:
+        return at(mark, "text after a closing quote; inside '...' write a ' as '' (it''s), or use \"...\" instead")
+    if problem.startswith("expected <block end>") or problem.startswith("expected <block mapping"):
+        expected = exc.context_mark.column if exc.context_mark is not None else None
+        key = here.strip().split(":")[0]
+        if expected is not None and line_of(exc.context_mark).lstrip().startswith("- ") and indent == expected:
+            return at_key(
+                f"'{key}' is indented like the list items above ('- ' at line {exc.context_mark.line + 1}); "
+                f"indent it by {expected + 2} spaces to belong to the entry above, or start a new entry with '- '"
+            )
+        return at_key(
+            f"'{key}' is indented by {indent} spaces, which fits none of the lines above; indent it {neighbour()}"
+        )
+    if problem == "mapping values are not allowed here":
+        before = here[: mark.column] if mark is not None else ""
+        if ": " in before.strip() or before.strip().startswith("- ") and ": " in before:
+            key = before.strip().removeprefix("- ").split(":")[0]
+            return at(mark, f"a ': ' inside the value of '{key}'; put the whole value in quotes, e.g. {key}: \"...\"")
+        key = here.strip().split(":")[0]
+        return at_key(
+            f"'{key}' is indented more than the key above it, which already has a value; indent it {neighbour()}"
+        )
+    if problem == "could not find expected ':'":
+        where = exc.context_mark or mark
+        return at(
+            where,
+            f"'{line_of(where).strip()[:40]}' is not a 'key: value' line; add ': ' after the key, "
+            "or put text that continues a value above in quotes",
+        )
+    if problem == "found unexpected end of stream" and exc.context == "while scanning a quoted scalar":
+        return at(exc.context_mark, "this quote is never closed; close it at the end of the value")
+    if problem.startswith("expected ',' or ']'") or problem.startswith("expected ',' or '}'"):
+        bracket = "]" if "']'" in problem else "}"
+        opened = exc.context_mark
+        where = f" opened at line {opened.line + 1}" if opened is not None else ""
+        return at(
+            mark,
+            f"the list or mapping{where} is not closed with '{bracket}' on its line, or an item holds ':' or ','; "
+            "close it, or put such an item in quotes",
+        )
+    return at(mark, problem)

@@ -248,27 +248,70 @@ def test_explicit_document_markers_are_fine() -> None:
 # --- syntax errors carry their position -------------------------------------------------------------
 
 
-def test_syntax_error_mapping_values() -> None:
+def test_syntax_error_colon_in_a_value_says_to_quote_it() -> None:
     assert where(refused("client: A\ntitle: a: b\n")) == (
         2,
         9,
-        "YAML syntax error: mapping values are not allowed here",
+        "YAML syntax error: a ': ' inside the value of 'title'; put the whole value in quotes, e.g. title: \"...\"",
     )
 
 
-def test_syntax_error_bad_indentation() -> None:
-    assert where(refused("client: A\n  title: T\n")) == (2, 8, "YAML syntax error: mapping values are not allowed here")
+def test_syntax_error_bad_indentation_says_how_to_indent() -> None:
+    assert where(refused("client: A\n  title: T\n")) == (
+        2,
+        3,
+        "YAML syntax error: 'title' is indented more than the key above it, which already has a value; "
+        "indent it like 'client' on line 1 (0 spaces)",
+    )
+    # the parser's "expected <block end>, but found '?'": a key at the column of the list items
+    assert where(refused("people:\n  - id: a\n  name: b\n")) == (
+        3,
+        3,
+        "YAML syntax error: 'name' is indented like the list items above ('- ' at line 2); indent it by 4 "
+        "spaces to belong to the entry above, or start a new entry with '- '",
+    )
+    assert where(refused("people:\n  - id: a\n    name: A\n   side: client\n")) == (
+        4,
+        4,
+        "YAML syntax error: 'side' is indented by 3 spaces, which fits none of the lines above; "
+        "indent it like 'name' on line 3 (4 spaces)",
+    )
 
 
 def test_syntax_error_unclosed_flow_list() -> None:
-    assert where(refused("roles: [a, b\nside: x\n")) == (2, 5, "YAML syntax error: expected ',' or ']', but got ':'")
+    assert where(refused("roles: [a, b\nside: x\n")) == (
+        2,
+        5,
+        "YAML syntax error: the list or mapping opened at line 1 is not closed with ']' on its line, or an item "
+        "holds ':' or ','; close it, or put such an item in quotes",
+    )
 
 
 def test_syntax_error_tab_indentation() -> None:
-    assert where(refused("people:\n\t- id: a\n")) == (
+    expected = "YAML syntax error: a tab character; YAML indents with spaces only: replace the tab with spaces"
+    assert where(refused("people:\n\t- id: a\n")) == (2, 1, expected)
+    assert where(refused("people:\n  - id: a\n  \tname: b\n")) == (3, 3, expected)
+
+
+def test_syntax_errors_in_quotes_and_value_starts() -> None:
+    assert where(refused('client: "A\ntitle: B\n')) == (
+        1,
+        9,
+        "YAML syntax error: this quote is never closed; close it at the end of the value",
+    )
+    assert where(refused("title: 'it's\n"))[2] == (
+        "YAML syntax error: text after a closing quote; inside '...' write a ' as '' (it''s), or use \"...\" instead"
+    )
+    assert where(refused("email: @foo\n")) == (
+        1,
+        8,
+        "YAML syntax error: a value cannot start with '@'; put the value in quotes, e.g. \"@...\"",
+    )
+    assert where(refused("client: A\ntitle\npeople: []\n")) == (
         2,
         1,
-        "YAML syntax error: found character '\\t' that cannot start any token",
+        "YAML syntax error: 'title' is not a 'key: value' line; add ': ' after the key, or put text that "
+        "continues a value above in quotes",
     )
 
 

@@ -563,7 +563,11 @@ def test_shape_errors(tmp_path: Path, old: str, new: str, needle: str, path: str
 def test_yaml_syntax_error(tmp_path: Path) -> None:
     text = edit(("    name: Kai Kurz\n", "    name: Kai: Kurz\n"))
     assert check(tmp_path, text) == [
-        err(at(text, ": Kurz"), "", "YAML syntax error: mapping values are not allowed here"),
+        err(
+            at(text, ": Kurz"),
+            "",
+            "YAML syntax error: a ': ' inside the value of 'name'; put the whole value in quotes, e.g. name: \"...\"",
+        ),
     ]
 
 
