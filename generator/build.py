@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import incremental
 from .check import CheckRun, ProjectResult, UsageError, check_project, load_catalog, select
+from .pdf import PdfFailed, pdf_name, print_pdf
 from .site import BuildError, mkdocs_build, recover, source_date_epoch, swap_in, temp_folder, write_client
 from .svg import DotFailed
 from .verify import verify_site
@@ -50,13 +51,18 @@ def generate_client(repo: Path, result: ProjectResult, out: Path) -> Path:
     return out / result.slug
 
 
-def build_client(repo: Path, result: ProjectResult, out: Path) -> Outcome:
-    """One checked client: render pages and diagrams -> MkDocs -> verify -> swap in."""
+def build_client(repo: Path, result: ProjectResult, out: Path, pdf: bool = False) -> Outcome:
+    """One checked client: render pages and diagrams -> MkDocs -> verify -> PDF -> swap in.
+
+    The PDF (``pdf``, or whenever the site being replaced has one: `handbook pdf` made it)
+    is printed from the new site before the swap, so it always shows what the site shows.
+    """
     start = time.perf_counter()
     if not result.ok:
         return Outcome(result.slug, "failed", reason="the project file has errors; previous site kept")
     assert result.resolved is not None
     tmp = temp_folder(out, result.slug)
+    document = pdf_name(result.resolved.lang)
     try:
         source = tmp / "src"
         source.mkdir()
@@ -65,6 +71,8 @@ def build_client(repo: Path, result: ProjectResult, out: Path) -> Outcome:
         html = tmp / "html"
         mkdocs_build(source / "mkdocs.yml", html, epoch)
         verify_site(html)
+        if pdf or (out / result.slug / document).is_file():
+            print_pdf(html, html / document)
         incremental.forget(out, result.slug)
         swap_in(html, out / result.slug)
         incremental.remember(repo, out, result.slug)
@@ -72,6 +80,8 @@ def build_client(repo: Path, result: ProjectResult, out: Path) -> Outcome:
         return Outcome(result.slug, "failed", time.perf_counter() - start, f"MkDocs: {exc}")
     except DotFailed as exc:
         return Outcome(result.slug, "failed", time.perf_counter() - start, f"Graphviz: {exc}")
+    except PdfFailed as exc:
+        return Outcome(result.slug, "failed", time.perf_counter() - start, f"PDF: {exc}; previous site kept")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Outcome(result.slug, "built", time.perf_counter() - start)
@@ -89,10 +99,10 @@ def shard(slugs: list[str], spec: str | None) -> list[str]:
     return [s for s in slugs if int(hashlib.sha256(s.encode()).hexdigest(), 16) % n == k - 1]
 
 
-def _build_one(repo: Path, slug: str, out: Path, catalog) -> tuple[Outcome, ProjectResult]:
+def _build_one(repo: Path, slug: str, out: Path, catalog, pdf: bool = False) -> tuple[Outcome, ProjectResult]:
     """Check and build one client; the result keeps its diagnostics, not the model."""
     result = check_project(repo, slug, catalog)
-    outcome = build_client(repo, result, out)
+    outcome = build_client(repo, result, out, pdf)
     result.resolved = None
     return outcome, result
 
@@ -101,7 +111,7 @@ def _build_one(repo: Path, slug: str, out: Path, catalog) -> tuple[Outcome, Proj
 _worker_catalog: dict = {}
 
 
-def _worker_build(repo: Path, slug: str, out: Path) -> tuple[Outcome, ProjectResult]:
+def _worker_build(repo: Path, slug: str, out: Path, pdf: bool = False) -> tuple[Outcome, ProjectResult]:
     from . import engine, svg
 
     engine.install(incremental.templates_folder(out))
@@ -109,7 +119,7 @@ def _worker_build(repo: Path, slug: str, out: Path) -> tuple[Outcome, ProjectRes
     key = str(repo)
     if key not in _worker_catalog:
         _worker_catalog[key] = load_catalog(repo)[0]
-    done = _build_one(repo, slug, out, _worker_catalog[key])
+    done = _build_one(repo, slug, out, _worker_catalog[key], pdf)
     _settle()
     return done
 
@@ -135,6 +145,7 @@ def build_all(
     jobs: int | None = None,
     shard_spec: str | None = None,
     force: bool = False,
+    pdf: bool = False,
 ) -> BuildRun:
     """Build every selected client; unchanged ones are skipped unless ``force``.
 
@@ -144,7 +155,7 @@ def build_all(
     recover(out)
     chosen, problems = select(repo, slugs)
     chosen = shard(chosen, shard_spec)
-    todo = [s for s in chosen if force or not incremental.is_current(repo, out, s)]
+    todo = [s for s in chosen if force or not incremental.is_current(repo, out, s) or (pdf and not _has_pdf(out, s))]
     catalog, catalog_problems = load_catalog(repo) if todo else (None, [])
     run = BuildRun(CheckRun(catalog, [], problems + catalog_problems))
     outcomes = {s: Outcome(s, "skipped", reason="unchanged") for s in chosen if s not in todo}
@@ -155,7 +166,7 @@ def build_all(
     elif todo:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         with _pool(workers) as pool:
-            builds = _pooled(pool, repo, todo, out) if pool else _serial(repo, todo, out, catalog)
+            builds = _pooled(pool, repo, todo, out, pdf) if pool else _serial(repo, todo, out, catalog, pdf)
             for done, (outcome, result) in enumerate(builds, 1):
                 outcomes[outcome.slug] = outcome
                 run.check.results.append(result)
@@ -175,17 +186,21 @@ def _pool(workers: int):
         yield pool
 
 
-def _serial(repo: Path, slugs: list[str], out: Path, catalog):
+def _has_pdf(out: Path, slug: str) -> bool:
+    return any((out / slug / pdf_name(lang)).is_file() for lang in ("de", "en"))
+
+
+def _serial(repo: Path, slugs: list[str], out: Path, catalog, pdf: bool = False):
     from . import engine
 
     engine.install(incremental.templates_folder(out))
     for i, slug in enumerate(slugs):
-        yield _build_one(repo, slug, out, catalog)
+        yield _build_one(repo, slug, out, catalog, pdf)
         if i == 0 and len(slugs) > 1:
             _settle()
 
 
-def _pooled(pool: ProcessPoolExecutor, repo: Path, slugs: list[str], out: Path):
-    futures = [pool.submit(_worker_build, repo, slug, out) for slug in slugs]
+def _pooled(pool: ProcessPoolExecutor, repo: Path, slugs: list[str], out: Path, pdf: bool = False):
+    futures = [pool.submit(_worker_build, repo, slug, out, pdf) for slug in slugs]
     for future in as_completed(futures):
         yield future.result()

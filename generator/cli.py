@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N stable slices of the clients")
     build.add_argument("--force", action="store_true", help="rebuild clients whose inputs did not change")
     build.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each client's whole handbook to OUT/SLUG/handbuch.pdf (handbook.pdf in English)",
+    )
+    build.add_argument(
         "--internal",
         action="store_true",
         help="build the consultancy's internal portfolio site OUT/_internal/ instead of client sites",
@@ -106,7 +111,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _build_internal(args, reporter)
     if args.days is not None:
         raise UsageError("--days only applies to --internal")
-    run = build_all(args.repo, args.slugs, args.out, progress, args.jobs, args.shard, args.force)
+    run = build_all(args.repo, args.slugs, args.out, progress, args.jobs, args.shard, args.force, args.pdf)
     return reporter.build_summary(run.check, run.outcomes, args.out)
 
 
@@ -174,26 +179,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
+    """`handbook pdf SLUG`: `handbook build SLUG --pdf`, and say where the PDF is."""
     from .build import build_all
-    from .pdf import pdf_name, print_pdf
+    from .pdf import pdf_name
     from .report import Reporter
 
     _refuse_inside(args)
-    run = build_all(args.repo, [args.slug], args.out)
+    run = build_all(args.repo, [args.slug], args.out, pdf=True)
     reporter = Reporter()
+    for outcome in run.outcomes:
+        if outcome.state == "failed":
+            reporter.line(f"{outcome.slug}: {outcome.reason}", "error")
     if reporter.build_summary(run.check, run.outcomes, args.out) != 0:
         return 1
-    language = _language(args.repo, args.slug)
-    target = print_pdf(args.out / args.slug, args.out / args.slug / pdf_name(language))
+    target = next(p for p in (args.out / args.slug / pdf_name(x) for x in ("de", "en")) if p.is_file())
     print(f"{args.slug}: {target}")
     return 0
-
-
-def _language(repo: Path, slug: str) -> str:
-    from .check import check_all
-
-    resolved = check_all(repo, [slug]).results[0].resolved
-    return resolved.lang if resolved else "de"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

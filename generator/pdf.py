@@ -13,6 +13,10 @@ from .check import UsageError
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
+class PdfFailed(Exception):
+    """Chromium could not print the handbook (missing, failing or hanging)."""
+
+
 def find_chromium() -> str:
     for name in BROWSERS:
         if path := shutil.which(name):
@@ -45,8 +49,11 @@ def pdf_name(language: str) -> str:
 def print_pdf(site: Path, target: Path, timeout: float = 120) -> Path:
     page = site / "print_page" / "index.html"
     if not page.is_file():
-        raise UsageError(f"{site} has no print page; build the site first (handbook build)")
-    browser = find_chromium()
+        raise PdfFailed(f"{site} has no print page; build the site first (handbook build)")
+    try:
+        browser = find_chromium()
+    except UsageError as exc:
+        raise PdfFailed(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix="handbook-chromium-") as profile:
         tmp = target.with_name(f".{target.name}.tmp")
         cmd = [
@@ -57,9 +64,15 @@ def print_pdf(site: Path, target: Path, timeout: float = 120) -> Path:
             f"--print-to-pdf={tmp}",
             page.resolve().as_uri(),
         ]
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        try:
+            result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            tmp.unlink(missing_ok=True)
+            raise PdfFailed(f"Chromium did not finish printing within {timeout:.0f} s") from None
+        except OSError as exc:
+            raise PdfFailed(f"Chromium could not be started: {exc.strerror}") from None
         if result.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
             tmp.unlink(missing_ok=True)
-            raise UsageError(f"Chromium could not print {page}: {result.stderr.strip()[-500:]}")
+            raise PdfFailed(f"Chromium could not print the handbook: {result.stderr.strip()[-300:]}")
         os.replace(tmp, target)
     return target

@@ -27,6 +27,7 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$")
 _EMAIL = re.compile(r'^[^@\s<>()\[\],;:"]+@[^@\s<>()\[\],;:"]+\.[^@\s<>()\[\],;:"]+$')  # ECMAScript-safe: no \"
+YEARS = (1900, 2199)  # calendars, time zone rules and date arithmetic all hold these
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
@@ -235,9 +236,16 @@ class Date(Type):
             return ctx.error(node, path, f"'{_clip(text)}' is not {what}")
         try:
             parts = [int(p) for p in match.groups()]
-            return date(*parts) if len(parts) == 3 else datetime(*parts)
+            value = date(*parts) if len(parts) == 3 else datetime(*parts)
         except ValueError as exc:
             return ctx.error(node, path, f"'{text}' is not a valid date: {exc}")
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            return ctx.error(
+                node,
+                path,
+                f"'{text}' lies outside the years {YEARS[0]}–{YEARS[1]} that calendars handle; check the year",
+            )
+        return value
 
     def json(self) -> dict:
         if self.with_time:

@@ -8,7 +8,7 @@ RACI letters a person holds through which reference.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from markupsafe import Markup
@@ -44,7 +44,9 @@ class View:
         p = r.project
         self.client, self.title, self.contractor, self.status = p.client, p.title, r.contractor, p.status
         self.summary, self.period = p.summary, p.period
-        self.people: list[Person] = list(r.people.values())
+        # public copies: an absence keeps its dates, never its reason (format 1.1)
+        self._people = {pid: _public(person) for pid, person in r.people.items()}
+        self.people: list[Person] = list(self._people.values())
         # a role nobody holds in this project gets no page, column or diagram node (format 1.1)
         self.roles: list[Role] = [role for role in r.roles.values() if r.holders(role.id)]
         self.workgroups = list(r.workgroups.values())
@@ -105,7 +107,7 @@ class View:
 
     # who is who ---------------------------------------------------------------
     def holders(self, role_id: str) -> list[Person]:
-        return self._r.holders(role_id)
+        return [self._people[p.id] for p in self._r.holders(role_id)]
 
     def expand(self, ref: str) -> list[str]:
         return self._r.expand(ref)
@@ -208,6 +210,11 @@ class View:
         start = i18n.long_date(self.lang, p.start) if p.start else "…"
         end = i18n.long_date(self.lang, p.end) if p.end else "…"
         return f"{start} – {end}"
+
+
+def _public(person: Person) -> Person:
+    """The person as a page may show them: absences with their dates only."""
+    return replace(person, absences=[replace(a, reason=None) for a in person.absences])
 
 
 def _meeting_key(m: Meeting) -> tuple:

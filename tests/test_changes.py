@@ -129,7 +129,10 @@ EXPECTED = {  # (day, changes) newest first; v4 (day 14) is broken and gives no 
                 "RACI „Projektbudget einhalten“: A von Katrin Müller zu Jan Schulze",
             ],
         ),
-        (12, ["Key-User Vertrieb: Thomas Schmidt -> Anna Becker", "Projektteam-Mitglied: Anna Becker -> Thomas Schmidt"]),
+        (
+            12,
+            ["Key-User Vertrieb: Thomas Schmidt -> Anna Becker", "Projektteam-Mitglied: Anna Becker -> Thomas Schmidt"],
+        ),
         (11, ["Projekt angelegt"]),
     ],
     "en": [

@@ -54,3 +54,22 @@ def test_pdf_without_a_client_is_a_usage_error(tmp_path: Path) -> None:
     result = handbook(repo, "pdf", "unknown-client")
     assert result.returncode == 2
     assert "no client project 'unknown-client'" in result.stderr
+
+
+def test_build_keeps_the_pdf_current_and_build_pdf_makes_one(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, fixtures=True)
+    assert handbook(repo, "pdf", "harbour-logistics").returncode == 0
+    pdf = repo / "site" / "harbour-logistics" / "handbook.pdf"
+    assert pdf.is_file()
+    project = repo / "projects" / "harbour-logistics" / "project.yml"
+    project.write_text(project.read_text(encoding="utf-8").replace("Olivia Bennett", "Olivia Bennett-Ray"), "utf-8")
+    result = handbook(repo, "build", "harbour-logistics")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert pdf.is_file(), "the rebuild dropped the PDF that handbook pdf wrote"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Olivia Bennett-Ray" in " ".join(text.split())  # printed again from the new site, not kept stale
+    fresh = make_repo(tmp_path / "b", fixtures=True)
+    result = handbook(fresh, "build", "--pdf", "muster-maschinenbau")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (fresh / "site" / "muster-maschinenbau" / "handbuch.pdf").read_bytes().startswith(b"%PDF")
+    assert not (fresh / "site" / "harbour-logistics").exists()
