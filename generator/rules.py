@@ -353,10 +353,13 @@ def _dates(spans: list[dates.Span]) -> str:
 
 def _absent_together(r: Resolved, report: Report) -> None:
     """A person away together with their deputy; every holder of a role away on the same days."""
+    order = list(r.people)
     for p in r.project.people:
         deputy = r.people.get(p.deputy or "")
         if deputy is None or deputy.id == p.id:
             continue
+        if deputy.deputy == p.id and order.index(deputy.id) < order.index(p.id):
+            continue  # each other's deputies: one warning for the pair, at the first of them
         for span in dates.intersection(_spans(p), _spans(deputy)):
             report(
                 _where_away(r, p, span),
@@ -377,9 +380,18 @@ def _absent_together(r: Resolved, report: Report) -> None:
             report(
                 _where_away(r, holders[0], span),
                 f"role '{role.id}' ({role.name.en}): {everyone} ({names}) away on {dates.span_text(span)}; "
-                "name who covers",
+                f"{_cover(r, holders, span)}",
                 "absence-role",
             )
+
+
+def _cover(r: Resolved, holders: list[Person], span: dates.Span) -> str:
+    """What to do about a role nobody holds on those days: who could cover, if anyone."""
+    ids = dict.fromkeys(h.deputy for h in holders if h.deputy in r.people and h.deputy not in {x.id for x in holders})
+    there = [r.people[d].name for d in ids if d and not dates.intersection(_spans(r.people[d]), [span])]
+    if there:
+        return f"the deputy {', '.join(there)} is there: accept this warning, or name who covers"
+    return "name who covers those days"
 
 
 SHOWN_DATES = 5

@@ -79,7 +79,7 @@ class View:
     def name(self, ref: str) -> str:
         kind = self._r.kind(ref)
         if kind == "person":
-            return self._r.people[ref].name
+            return self._people[ref].name
         if kind == "role":
             return self._r.roles[ref].name.get(self.lang)
         if kind == "workgroup":

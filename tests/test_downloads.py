@@ -14,10 +14,7 @@ import icalendar
 import pytest
 import vobject
 from dateutil.rrule import rrulestr
-from hypothesis import given
-from hypothesis import strategies as st
 
-from generator import downloads
 from generator.check import check_all
 from generator.downloads import client_downloads, defuse, link_texts
 from generator.model import Localized, Meeting

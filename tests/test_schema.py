@@ -49,7 +49,7 @@ def yaml12(node: Node):
 
 def _files() -> list[Path]:
     files = sorted(CASES.glob("*/*/project.yml")) + sorted((FIXTURES / "projects").glob("*/project.yml"))
-    return files
+    return files + sorted((FIXTURES / "consultancy" / "projects").glob("*/project.yml"))
 
 
 VALIDATOR = jsonschema.Draft202012Validator(fmt.json_schema(), format_checker=jsonschema.FormatChecker())
@@ -74,7 +74,7 @@ def test_schema_is_valid_json_schema() -> None:
 
 
 def test_fixture_project_files_point_editors_at_the_schema() -> None:
-    files = sorted((FIXTURES / "projects").glob("*/project.yml"))
+    files = sorted(FIXTURES.glob("**/projects/*/project.yml"))
     assert files
     for file in files:
         first = file.read_text(encoding="utf-8").splitlines()[0]
@@ -98,7 +98,7 @@ def test_schema_passes_check_jsonschema_metaschema_in_its_default_dialect() -> N
 
 
 def test_every_good_case_and_fixture_validates_with_check_jsonschema() -> None:
-    files = sorted(CASES.glob("good/*/project.yml")) + sorted((FIXTURES / "projects").glob("*/project.yml"))
+    files = sorted(CASES.glob("good/*/project.yml")) + sorted(FIXTURES.glob("**/projects/*/project.yml"))
     assert len(files) > 10
     schema = str(ROOT / "projects" / "project.schema.json")
     result = _check_jsonschema("--schemafile", schema, *map(str, files))
