@@ -164,7 +164,9 @@ def workload_diagnostics(run: CheckRun, limit: int = 8, repo: Path = Path(".")) 
             f"{person.name} is account manager in {len(active)} active projects, more than {limit}: "
             f"{', '.join(h.slug for h in active)}; hand a project over to another account manager"
         )
-        out.append(Diagnostic(_position(repo, first.file, first.index), path, message, "warning"))
+        out.append(
+            Diagnostic(_position(repo, first.file, first.index), path, message, "warning", "account-manager-load")
+        )
     return sorted(out, key=Diagnostic.sort_key)
 
 

@@ -452,12 +452,11 @@ def _phone_problem(phonenumbers, text: str, region: str) -> str:
         return "does not look like a phone number"
     reason = phonenumbers.is_possible_number_with_reason(number)
     digits = len(str(number.national_number))
-    if reason in (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
-        return f"is too short for a phone number ({digits} digits after the country code)"
+    too_short = (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
+    if reason in too_short or (reason == phonenumbers.ValidationResult.IS_POSSIBLE and digits < MIN_DIGITS):
+        return f"is too short for a phone number ({digits} digits after the country code +{number.country_code})"
     if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
         return "has a country code that does not exist"
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        return "has a length no phone number has"
-    if digits < MIN_DIGITS:
-        return f"is too short for a phone number ({digits} digits after the country code +{number.country_code})"
+        return f"has a length no phone number in +{number.country_code} has"
     return ""

@@ -272,7 +272,7 @@ def explain(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
         where = f" opened at line {opened.line + 1}" if opened is not None else ""
         return at(
             mark,
-            f"the list or mapping{where} is not closed with '{bracket}' on its line, or an item holds ':' or ','; "
+            f"the list or mapping{where} is not closed with '{bracket}' on its line, or an item holds ':', ',' or brackets; "
             "close it, or put such an item in quotes",
         )
     return at(mark, problem)

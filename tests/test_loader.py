@@ -283,7 +283,7 @@ def test_syntax_error_unclosed_flow_list() -> None:
         2,
         5,
         "YAML syntax error: the list or mapping opened at line 1 is not closed with ']' on its line, or an item "
-        "holds ':' or ','; close it, or put such an item in quotes",
+        "holds ':', ',' or brackets; close it, or put such an item in quotes",
     )
 
 
