@@ -510,3 +510,33 @@ def test_diagrams_of_every_good_case_render(tmp_path: Path) -> None:
             continue
         svgs = render_all(client_diagrams(View(result.resolved)))
         assert all(s.startswith("<svg") for s in svgs.values()), folder.name
+
+
+def test_a_role_nobody_holds_gets_no_node(tmp_path: Path) -> None:
+    """Format 1.1: a reference that reaches nobody (here resource_coordinator, held by nobody) is
+    no node in the communication diagram; the other line between real people stays."""
+    data = {
+        "client": "Kunde GmbH",
+        "title": "CRM",
+        "people": [
+            person("pl", "Paula Lead", "client", ["project_lead", "key_user"]),
+            person("am", "Anna Manager", "contractor", ["account_manager", "support", "backoffice"]),
+        ],
+        "communication": [
+            {
+                "topic": "Status",
+                "from": "pl",
+                "to": ["am", "resource_coordinator"],
+                "when": "weekly",
+                "channel": "Teams",
+            },
+            {"topic": "Pakete", "from": "resource_coordinator", "to": ["pl"], "when": "weekly", "channel": "Mail"},
+        ],
+        "meetings": [{"name": "Kickoff", "type": "kickoff"}],
+    }
+    view = view_of(tmp_path, data)
+    dots = client_diagrams(view)
+    assert "Ressourcenkoordination" not in dots["communication"] and "Pakete" not in dots["communication"]
+    assert "Anna Manager" in dots["communication"] and "Status" in dots["communication"]
+    assert "resource_coordinator" not in [r.id for r in view.roles]
+    assert all("Ressourcenkoordination" not in text for text in dots.values())
