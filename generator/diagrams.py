@@ -348,7 +348,7 @@ def _counterparts(view: View, pid: str) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {}
 
     def add(ref: str, way: str, topic: str) -> None:
-        if ref == pid or view.expand(ref) == [pid]:
+        if ref == pid or view.expand(ref) in ([pid], []):  # oneself, or a role nobody holds here
             return
         topics = out.setdefault(ref, {"sends": [], "receives": []})[way]
         if topic not in topics:
