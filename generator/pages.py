@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import escape
+from . import escape, sanitize
 from .view import View
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -32,8 +32,16 @@ def environment() -> jinja2.Environment:
     """For Markdown pages: every {{ value }} is plain text unless it is Markup. finalize escapes it
     for Markdown and HTML; autoescape makes macro results Markup so they are not escaped twice."""
     env = plain_environment(autoescape=True, finalize=escape.text)
-    env.globals.update(md=escape.markdown, mail=mail, tel=tel, anchor=anchor)
+    env.globals.update(mail=mail, tel=tel, anchor=anchor)
     return env
+
+
+class BrokenLinks(Exception):
+    """User Markdown links to something that is no page or file of the site."""
+
+    def __init__(self, found: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{page}: '{href}'" for page, href in found))
+        self.found = found
 
 
 def mail(address: str) -> Markup:
@@ -51,8 +59,26 @@ def anchor(ident: str) -> Markup:
     return Markup(f"{{ #{ident} }}")
 
 
-def render(template: str, view: View, here: str, svgs: dict[str, str], downloads: dict[str, str], **extra) -> str:
+def render(
+    template: str,
+    view: View,
+    here: str,
+    svgs: dict[str, str],
+    downloads: dict[str, str],
+    site: frozenset[str] = frozenset(),
+    broken: list[tuple[str, str]] | None = None,
+    **extra,
+) -> str:
     env = environment()
+    files = frozenset(f"downloads/{name}" for name in downloads)
+
+    def md(source: str, shift: int = 0) -> Markup:
+        """A Markdown field of the project: sanitised HTML, its links resolved from this page."""
+        links = sanitize.Links(here, site, files)
+        out = sanitize.user_markdown(source, shift, links)
+        if broken is not None:
+            broken.extend((here, href) for href in links.broken)
+        return out
 
     def download(name: str) -> Markup:
         """A link to a generated file under downloads/, or nothing when the project has no such file."""
@@ -69,7 +95,14 @@ def render(template: str, view: View, here: str, svgs: dict[str, str], downloads
         return Markup(f'<div class="hb-diagram" data-search-exclude tabindex="0">\n{svgs[name].strip()}\n</div>')
 
     out = env.get_template(template).render(
-        v=view, L=view.L, link=view.linker(here), diagram=diagram, download=download, downloads=downloads, **extra
+        v=view,
+        L=view.L,
+        link=view.linker(here),
+        md=md,
+        diagram=diagram,
+        download=download,
+        downloads=downloads,
+        **extra,
     )
     return tidy(out)
 
@@ -85,17 +118,35 @@ def tidy(markdown: str) -> str:
 
 
 def render_pages(
-    view: View, svgs: dict[str, str] | None = None, downloads: dict[str, str] | None = None
+    view: View,
+    svgs: dict[str, str] | None = None,
+    downloads: dict[str, str] | None = None,
+    site: frozenset[str] | None = None,
 ) -> dict[str, str]:
     """Every generated page of a client: path under docs/ -> Markdown.
 
     ``svgs`` holds the rendered diagrams by name; without them (golden tests) pages
     simply have no pictures, the tables beside them stay the accessible source.
-    ``downloads`` maps the files written to docs/downloads/ to their link texts.
+    ``downloads`` maps the files written to docs/downloads/ to their link texts; ``site``
+    names every page of the site (default: the generated ones), which links in the
+    project's Markdown fields may lead to. A link to anything else raises BrokenLinks.
     """
     svgs, downloads = svgs or {}, downloads or {}
+    specs = page_specs(view)
+    site = site if site is not None else frozenset(here for here, _, _ in specs)
+    broken: list[tuple[str, str]] = []
+    pages = {
+        here: render(template, view, here, svgs, downloads, site, broken, **extra) for here, template, extra in specs
+    }
+    if broken:
+        raise BrokenLinks(broken)
+    return pages
+
+
+def page_specs(view: View) -> list[tuple[str, str, dict]]:
+    """(path under docs/, template, extra template values) of every generated page, in nav order."""
     P = view.P
-    specs: list[tuple[str, str, dict]] = [
+    return [
         ("index.md", "index.md.j2", {}),
         ("organisation.md", "organisation.md.j2", {}),
         (f"{P['roles']}/index.md", "roles_index.md.j2", {}),
@@ -106,7 +157,6 @@ def render_pages(
         (f"{P['communication']}.md", "communication.md.j2", {}),
         (f"{P['meetings']}.md", "meetings.md.j2", {}),
     ]
-    return {here: render(template, view, here, svgs, downloads, **extra) for here, template, extra in specs}
 
 
 def nav(view: View, pages: dict[str, str], chapters: list[str], client_pages: list[str]) -> list:

@@ -44,6 +44,7 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
         _absent_together,
         _meeting_days,
         _phones,
+        _markdown_fields,
     ):
         rule(r, report)
     return out
@@ -460,3 +461,25 @@ def _phone_problem(phonenumbers, text: str, region: str) -> str:
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         return f"has a length no phone number in +{number.country_code} has"
     return ""
+
+
+def _markdown_fields(r: Resolved, report: Report) -> None:
+    """Markdown that would lose something to the sanitiser (a script, an image from elsewhere)."""
+    from .sanitize import removed
+
+    fields = [("summary", r.project.summary)] if r.project.summary else []
+    for i, role in enumerate(r.project.roles):
+        if role.description:
+            for lang in ("de", "en"):
+                text = role.description.get(lang)
+                if lang == "en" and text == role.description.de:
+                    continue
+                fields.append((f"roles[{i}].description", text))
+    for path, text in fields:
+        for item in removed(text):
+            report(
+                path,
+                f"{item} left out of the page: a page shows text, lists, tables and links to http(s), mailto, tel "
+                "or pages of the handbook, and loads nothing from elsewhere",
+                "unsafe-html",
+            )

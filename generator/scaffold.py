@@ -11,7 +11,7 @@ from .pages import plain_environment
 
 
 def new_project(repo: Path, slug: str, client: str, language: str = "de") -> Path:
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise UsageError(
             f"'{slug}' is not a valid slug: lower-case letters, digits and '-', starting with a "
             "letter or digit, at most 63 characters"

@@ -14,11 +14,13 @@ from pathlib import Path
 import yaml
 from markupsafe import escape as html_escape
 
+from . import sanitize
 from .changes import changes_page, history
+from .check import read_pages
 from .diagrams import alt_text, client_diagrams
 from .downloads import client_downloads, link_texts
 from .git import inside_work_tree
-from .pages import nav, render_pages
+from .pages import BrokenLinks, nav, page_specs, render_pages
 from .resolve import Resolved
 from .svg import render_all
 from .view import View
@@ -33,12 +35,15 @@ class Generated:
     folder: Path  # DIR/<slug>, holding mkdocs.yml, docs/ and overrides/
 
 
-def shared_chapters(repo: Path, lang: str) -> list[Path]:
-    return sorted((repo / "docs" / lang).glob("*.md"))
-
-
-def client_pages(repo: Path, slug: str) -> list[Path]:
-    return sorted((repo / "projects" / slug / "pages").glob("*.md"))
+def shared_chapters(repo: Path, lang: str) -> dict[str, str]:
+    """docs/<lang>/*.md: name -> text; only regular files of that folder, never a link out of it."""
+    folder = repo / "docs" / lang
+    chapters = {}
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not folder.is_symlink() else []:
+        if path.is_symlink() or not path.is_file():
+            raise BuildError(f"docs/{lang}/{path.name} is a link or not a regular file; shared chapters must be files")
+        chapters[path.name] = path.read_text(encoding="utf-8")
+    return chapters
 
 
 def client_config(view: View, repo: Path, folder: Path, nav_items: list, overrides: str = "overrides") -> dict:
@@ -102,11 +107,27 @@ def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch:
     texts = link_texts(view)
     dots = client_diagrams(view)
     svgs = render_all(dots, titles={name: alt_text(view, name) for name in dots})
-    pages = render_pages(view, svgs, {name: texts[name] for name in files})
-    changes = f"{view.P['changes']}.md"
+    P = view.P
+    chapter_texts = shared_chapters(repo, view.lang)
+    extra_texts, refused = read_pages(repo, slug)
+    if refused:  # `check` reports these; a build never reads around them
+        raise BuildError("; ".join(d.human() for d in refused))
+    chapters = [f"{P['methodology']}/{name}" for name in chapter_texts]
+    extra = [f"{P['pages']}/{name}" for name in extra_texts]
+    changes = f"{P['changes']}.md"
+    site = frozenset([*(here for here, _, _ in page_specs(view)), changes, *chapters, *extra])
+    try:
+        pages = render_pages(view, svgs, {name: texts[name] for name in files}, site)
+    except BrokenLinks as exc:
+        raise BuildError(_broken(slug, exc.found)) from None
     pages[changes] = changes_page(view, history(repo, slug, resolved.catalog, view.lang))
-    chapters = _copy_pages(pages, shared_chapters(repo, view.lang), view.P["methodology"])
-    extra = _copy_pages(pages, client_pages(repo, slug), view.P["pages"])
+    pages.update(zip(chapters, chapter_texts.values(), strict=True))
+    downloads = frozenset(f"downloads/{name}" for name in files)
+    for here, (name, text) in zip(extra, extra_texts.items(), strict=True):
+        links = sanitize.Links(here, site, downloads)
+        pages[here] = sanitize.user_markdown(text, 0, links) + "\n"
+        if links.broken:
+            raise BuildError(_broken(slug, [(here, href) for href in links.broken], f"projects/{slug}/pages/{name}"))
     docs = folder / "docs"
     for rel, text in sorted(pages.items()):
         target = docs / rel
@@ -126,13 +147,10 @@ def write_client(repo: Path, slug: str, resolved: Resolved, folder: Path, epoch:
     (folder / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
 
 
-def _copy_pages(pages: dict[str, str], sources: list[Path], section: str) -> list[str]:
-    """Add Markdown files from the repository under ``section/``; return their paths in order."""
-    added = []
-    for src in sources:
-        pages[f"{section}/{src.name}"] = src.read_text(encoding="utf-8")
-        added.append(f"{section}/{src.name}")
-    return added
+def _broken(slug: str, found: list[tuple[str, str]], where: str = "") -> str:
+    source = where or f"projects/{slug}/project.yml (a Markdown field shown on {found[0][0]})"
+    hrefs = ", ".join(f"'{href}'" for _, href in found)
+    return f"{source}: the link {hrefs} leads to no page or file of this handbook; link to a page such as raci.md"
 
 
 def source_date_epoch(repo: Path, slug: str) -> int:

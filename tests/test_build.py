@@ -162,16 +162,31 @@ def test_generate_output_builds_with_stock_mkdocs(tmp_path: Path) -> None:
     assert "Petra Lang" in (tmp_path / "out" / "personen" / "pl" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_page_that_would_load_a_third_party_resource_fails_the_build(tmp_path: Path) -> None:
+def test_an_image_from_elsewhere_is_left_out_with_a_warning(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"beispiel": MINIMAL, "other": MINIMAL})
     pages = repo / "projects" / "beispiel" / "pages"
     pages.mkdir()
-    (pages / "extra.md").write_text("# Extra\n\n![Logo](https://tracker.example/logo.png)\n", encoding="utf-8")
+    (pages / "extra.md").write_text("# Extra\n\nText.\n\n![Logo](https://tracker.example/logo.png)\n", "utf-8")
     result = handbook(repo, "build")
+    assert result.returncode == 0, result.stdout
+    assert (
+        "projects/beispiel/pages/extra.md:5:1: warning: <img src=https://tracker.example/logo.png> left out of the "
+        "page: a page shows text, lists, tables and links to http(s), mailto, tel or pages of the handbook, and "
+        "loads nothing from elsewhere [unsafe-html]"
+    ) in result.stdout.splitlines()
+    page = (repo / "site" / "beispiel" / "seiten" / "extra" / "index.html").read_text(encoding="utf-8")
+    assert "Text." in page and "tracker.example" not in page
+
+
+def test_a_page_that_would_load_a_third_party_resource_fails_the_build(tmp_path: Path) -> None:
+    """The third-party check stays as the last line: a chapter of docs/ (trusted, not sanitised)."""
+    repo = make_repo(tmp_path, {"beispiel": MINIMAL, "other": MINIMAL})
+    (repo / "docs" / "de" / "99-logo.md").write_text("# Logo\n\n![Logo](https://tracker.example/logo.png)\n", "utf-8")
+    result = handbook(repo, "build", "beispiel")
     assert result.returncode == 1
     assert "beispiel: failed: MkDocs: third-party resources in the site" in result.stdout
     assert "tracker.example" in result.stdout
-    assert not (repo / "site" / "beispiel").exists() and (repo / "site" / "other" / "index.html").is_file()
+    assert not (repo / "site" / "beispiel").exists()
 
 
 def test_unchanged_clients_are_skipped_and_a_catalog_change_rebuilds_all(tmp_path: Path) -> None:
