@@ -10,6 +10,7 @@ import gc
 import hashlib
 import os
 import shutil
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -17,10 +18,10 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import incremental
+from . import incremental, outdir
 from .check import CheckRun, ProjectResult, UsageError, check_project, load_catalog, select
 from .pdf import PdfFailed, pdf_name, print_pdf
-from .site import BuildError, mkdocs_build, recover, source_date_epoch, swap_in, temp_folder, write_client
+from .site import BuildError, mkdocs_build, source_date_epoch, swap_in, temp_folder, write_client
 from .svg import DotFailed
 from .verify import verify_site
 
@@ -40,7 +41,8 @@ class BuildRun:
 
 
 def generate_client(repo: Path, result: ProjectResult, out: Path) -> Path:
-    """Write the portable MkDocs project of one client to out/<slug>/ (swapped in whole)."""
+    """Write the portable MkDocs project of one client to out/<slug>/ (swapped in whole); ``out``
+    must be claimed (outdir.claim) and locked by the caller."""
     assert result.resolved is not None
     tmp = temp_folder(out, result.slug)
     try:
@@ -82,6 +84,10 @@ def build_client(repo: Path, result: ProjectResult, out: Path, pdf: bool = False
         return Outcome(result.slug, "failed", time.perf_counter() - start, f"Graphviz: {exc}")
     except PdfFailed as exc:
         return Outcome(result.slug, "failed", time.perf_counter() - start, f"PDF: {exc}; previous site kept")
+    except OSError as exc:  # a full disk, a read-only folder: this client fails, the others go on
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = f"cannot write{where}: {exc.strerror}; {outdir.advice(exc)}; previous site kept"
+        return Outcome(result.slug, "failed", time.perf_counter() - start, reason)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Outcome(result.slug, "built", time.perf_counter() - start)
@@ -150,10 +156,17 @@ def build_all(
     """Build every selected client; unchanged ones are skipped unless ``force``.
 
     Each client is checked where it is built (in a worker process when there are
-    several), so the parent holds no project models and its memory stays flat.
+    several), so the parent holds no project models and its memory stays flat. The output
+    folder must be ours (new, empty, or made by a build) and is locked meanwhile.
     """
-    recover(out)
     chosen, problems = select(repo, slugs)
+    outdir.claim(out)
+    with outdir.locked(out):
+        outdir.recover(out)
+        return _build_all(repo, chosen, problems, out, progress, jobs, shard_spec, force, pdf)
+
+
+def _build_all(repo, chosen, problems, out, progress, jobs, shard_spec, force, pdf) -> BuildRun:
     chosen = shard(chosen, shard_spec)
     todo = [s for s in chosen if force or not incremental.is_current(repo, out, s) or (pdf and not _has_pdf(out, s))]
     catalog, catalog_problems = load_catalog(repo) if todo else (None, [])
@@ -182,8 +195,24 @@ def _pool(workers: int):
     if workers <= 1:
         yield None
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("fork"), initializer=_end_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield pool
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker ends when the build that started it ends, however it ends (killed, too): the
+    kernel sends it SIGTERM when its parent dies (Linux), and it checks once at start."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the parent's pool still ends its workers normally
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _has_pdf(out: Path, slug: str) -> bool:

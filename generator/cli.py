@@ -132,6 +132,7 @@ def _build_internal(args: argparse.Namespace, reporter) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from . import outdir
     from .build import generate_client
     from .check import check_all
     from .report import Reporter
@@ -140,10 +141,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     _refuse_inside(args)
     run = check_all(args.repo, args.slugs)
     code = reporter.check_run(run)
-    for result in run.results:
-        if result.ok:
-            folder = generate_client(args.repo, result, args.out)
-            reporter.line(f"{result.slug}: generated {folder}/mkdocs.yml")
+    outdir.claim(args.out)
+    with outdir.locked(args.out):
+        outdir.recover(args.out)
+        for result in run.results:
+            if result.ok:
+                folder = generate_client(args.repo, result, args.out)
+                reporter.line(f"{result.slug}: generated {folder}/mkdocs.yml")
     return code
 
 

@@ -19,14 +19,14 @@ import yaml
 from markupsafe import Markup
 from markupsafe import escape as html_escape
 
-from . import downloads, i18n
+from . import downloads, i18n, outdir
 from .build import Outcome
 from .check import CheckRun, check_all
 from .diagnostics import Diagnostic, Pos, UserError
 from .escape import attr, text
 from .pages import environment, tidy
 from .portfolio import DAYS, LANG, L, broken, clients, notes_markdown, overdue_reviews, people, upcoming, valid
-from .site import ASSETS, CSS, BuildError, mkdocs_build, recover, source_date_epoch, swap_in, temp_folder
+from .site import ASSETS, CSS, BuildError, mkdocs_build, source_date_epoch, swap_in, temp_folder
 from .verify import verify_site
 from .view import View
 from .yamlload import Seq, load_file
@@ -122,7 +122,13 @@ def build_internal(repo: Path, out: Path, today: date | None = None, days: int =
     run = check_all(repo)
     epoch = internal_epoch(repo, run)
     today = today or default_today()
-    recover(out)
+    outdir.claim(out)
+    with outdir.locked(out):
+        outdir.recover(out)
+        return run, _build_site(repo, run, out, today, epoch, days, start)
+
+
+def _build_site(repo: Path, run: CheckRun, out: Path, today: date, epoch: int, days: int, start: float) -> Outcome:
     tmp = temp_folder(out, INTERNAL)
     try:
         write_internal(repo, run, tmp / "src", today, epoch, days)
@@ -130,10 +136,14 @@ def build_internal(repo: Path, out: Path, today: date | None = None, days: int =
         verify_site(tmp / "html")
         swap_in(tmp / "html", out / INTERNAL)
     except BuildError as exc:
-        return run, Outcome(INTERNAL, "failed", time.perf_counter() - start, f"MkDocs: {exc}")
+        return Outcome(INTERNAL, "failed", time.perf_counter() - start, f"MkDocs: {exc}")
+    except OSError as exc:
+        return Outcome(
+            INTERNAL, "failed", time.perf_counter() - start, f"cannot write: {exc.strerror}; {outdir.advice(exc)}"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return run, Outcome(INTERNAL, "built", time.perf_counter() - start)
+    return Outcome(INTERNAL, "built", time.perf_counter() - start)
 
 
 def default_today() -> date:

@@ -238,20 +238,6 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def recover(out: Path) -> None:
-    """Finish or undo a swap that a killed build left behind; drop stale temporary folders."""
-    if not out.is_dir():
-        return
-    for old in out.glob(".old-*"):
-        target = out / old.name.removeprefix(".old-")
-        if target.exists():
-            shutil.rmtree(old)
-        else:
-            os.rename(old, target)
-    for tmp in out.glob(".tmp-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def temp_folder(out: Path, slug: str) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=out))
