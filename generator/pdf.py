@@ -11,6 +11,7 @@ from pathlib import Path
 from .check import UsageError
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+TIMEOUT = 60.0  # seconds for Chromium to print one handbook (a few seconds normally)
 
 
 class PdfFailed(Exception):
@@ -46,7 +47,8 @@ def pdf_name(language: str) -> str:
     return "handbook.pdf" if language == "en" else "handbuch.pdf"
 
 
-def print_pdf(site: Path, target: Path, timeout: float = 120) -> Path:
+def print_pdf(site: Path, target: Path, timeout: float | None = None) -> Path:
+    timeout = TIMEOUT if timeout is None else timeout
     page = site / "print_page" / "index.html"
     if not page.is_file():
         raise PdfFailed(f"{site} has no print page; build the site first (handbook build)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -29,7 +31,20 @@ def new_project(repo: Path, slug: str, client: str, language: str = "de") -> Pat
         language=language,
         de=language == "de",
     )
-    folder.mkdir(parents=True)
     target = folder / "project.yml"
-    target.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create projects/{slug}: {exc.strerror}") from None
+    tmp = folder / f".project.yml.{os.getpid()}.tmp"
+    try:  # all or nothing: a full disk leaves no empty project.yml that blocks a retry
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UsageError(f"cannot write projects/{slug}/project.yml: {exc.strerror}; nothing was created") from None
     return target

@@ -37,7 +37,10 @@ class Ctx:
     locations: dict[str, Pos] = field(default_factory=dict)
 
     def error(self, node: Node, path: str, message: str) -> Any:
-        self.diagnostics.append(Diagnostic(node.pos, path, message))
+        return self.error_at(node.pos, path, message)
+
+    def error_at(self, pos: Pos, path: str, message: str) -> Any:
+        self.diagnostics.append(Diagnostic(pos, path, message))
         return INVALID
 
 
@@ -73,6 +76,25 @@ class Type:
         raise NotImplementedError
 
 
+# Bidirectional controls (Trojan Source) and zero-width characters: invisible, yet they change
+# what a reader sees (a name that reads backwards, two names that look alike). Refused everywhere.
+INVISIBLE = frozenset(
+    "\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+_INVISIBLE_CLASS = r"\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+
+
+def _at(node: Node, text: str, index: int) -> Pos:
+    """Where character ``index`` of a scalar's text stands in the file (exact for text on one line)."""
+    before = text[:index]
+    if "\n" in before or not isinstance(node, Scalar):
+        return node.pos
+    return Pos(node.pos.file, node.pos.line, node.pos.col + index + (0 if node.plain else 1))
+
+
 def _scalar(node: Node, path: str, ctx: Ctx, what: str) -> str | Any:
     if not isinstance(node, Scalar):
         return ctx.error(node, path, f"expected {what}, found {describe(node)}")
@@ -99,7 +121,15 @@ class Text(Type):
             return ctx.error(node, path, f"too long ({len(text)} characters; at most {self.max_len})")
         allowed = "\n\t" if self.multiline else ""
         refused = ("Cc", "Cs") if self.multiline else ("Cc", "Cs", "Zl", "Zp")
-        for ch in text:
+        for i, ch in enumerate(text):
+            if ch in INVISIBLE:
+                name = unicodedata.name(ch, "an invisible character")
+                return ctx.error_at(
+                    _at(node, text, i),
+                    path,
+                    f"contains the invisible character U+{ord(ch):04X} ({name}), which can make text read "
+                    "differently than it is (in names, files and calendars alike); remove it",
+                )
             if ch not in allowed and unicodedata.category(ch) in refused:
                 kind = "line separator" if unicodedata.category(ch) in ("Zl", "Zp") else "control character"
                 where = "a line break" if ch == "\n" else f"the {kind} U+{ord(ch):04X}"
@@ -110,9 +140,9 @@ class Text(Type):
         # Editors read YAML 1.2: `0301234567` is a number there, `NO` a string; both are text to us.
         # Pattern and length apply to strings only: not blank, no control characters.
         if self.multiline:
-            pattern = r"^(?=[\s\S]*\S)[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
+            pattern = r"^(?=[\s\S]*\S)[^\u0000-\u0008\u000b-\u001f\u007f-\u009f" + _INVISIBLE_CLASS + "]*$"
         else:
-            pattern = r"^(?=.*\S)[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
+            pattern = r"^(?=.*\S)[^\u0000-\u001f\u007f-\u009f\u2028\u2029" + _INVISIBLE_CLASS + "]*$"
         return {"type": ["string", "number", "boolean"], "maxLength": self.max_len, "pattern": pattern}
 
     def human(self) -> str:

@@ -29,7 +29,7 @@ _FORBIDDEN = {"image", "script", "foreignObject", "iframe", "use", "a"}  # we ne
 _HREFS = ("href", f"{{{XLINK_NS}}}href")
 MIN_SCALE = 0.7  # a wide diagram shrinks to this share of its natural size, then scrolls
 MIN_WIDTH = 320  # px: small diagrams may shrink to a phone's width
-TIMEOUT = 60
+TIMEOUT = 30  # seconds for one dot process; a client's diagrams normally take a few tens of ms
 # dot processes per client at once when the caller does not say; the build's worker
 # processes set it to 1: they already keep every core busy, and fewer dot processes at
 # once keep the memory of the whole build flat however many clients there are.
@@ -42,6 +42,10 @@ class DotMissing(Exception):
 
 class DotFailed(Exception):
     """dot refused a diagram; the message holds its stderr."""
+
+
+class DotTimeout(DotFailed):
+    """dot did not finish in time."""
 
 
 def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs: int | None = None) -> dict[str, str]:
@@ -74,7 +78,14 @@ def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs:
     with ThreadPoolExecutor(max_workers=max(1, min(len(batches), limit))) as pool:
         for result in pool.map(lambda batch: _run_batch({n: dots[n] for n in batch}), batches):
             raw.update(result)
-    return {name: inline(raw[name], name, titles.get(name, name)) for name in names}
+    return {name: _inline_checked(raw[name], name, titles.get(name, name)) for name in names}
+
+
+def _inline_checked(svg: str, name: str, title: str) -> str:
+    try:
+        return inline(svg, name, title)
+    except ET.ParseError as exc:
+        raise DotFailed(f"dot gave no valid SVG for diagram {name!r} ({exc}); reinstall Graphviz") from None
 
 
 def _run_batch(dots: dict[str, str]) -> dict[str, str]:
@@ -83,6 +94,8 @@ def _run_batch(dots: dict[str, str]) -> dict[str, str]:
         return {name: run_dot(dot, name) for name, dot in dots.items()}
     try:
         svgs = _split(run_dot("".join(dots.values()), "batch"))
+    except DotTimeout:
+        raise  # a hanging dot hangs again graph by graph: one timeout per client is enough
     except DotFailed:
         svgs = []
     if len(svgs) != len(dots):
@@ -125,7 +138,9 @@ def run_dot(dot: str, name: str = "diagram") -> str:
     except FileNotFoundError as exc:
         raise DotMissing("Graphviz 'dot' was not found; install it: apt-get install graphviz (Debian/Ubuntu)") from exc
     except subprocess.TimeoutExpired as exc:
-        raise DotFailed(f"dot took longer than {TIMEOUT} s on diagram {name!r}") from exc
+        raise DotTimeout(f"dot took longer than {TIMEOUT} s on diagram {name!r}; is Graphviz working?") from exc
+    except OSError as exc:
+        raise DotFailed(f"dot could not be started: {exc.strerror}") from exc
     stderr = proc.stderr.decode("utf-8", "replace").strip()
     if proc.returncode != 0 or not proc.stdout.strip():
         raise DotFailed(f"dot failed on diagram {name!r} (exit {proc.returncode}): {stderr}")

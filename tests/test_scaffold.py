@@ -38,3 +38,33 @@ def test_new_refuses_existing_and_invalid_slugs(tmp_path: Path) -> None:
         assert handbook(repo, "new", bad, "--client", "Kunde").returncode == 2, bad
     assert handbook(repo, "new", "leer", "--client", " ").returncode == 2
     assert sorted(p.name for p in (repo / "projects").iterdir() if p.is_dir()) == ["kunde"]
+
+
+def test_new_refuses_a_slug_with_a_final_newline(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    result = handbook(repo, "new", "abc\n", "--client", "Kunde")
+    assert result.returncode == 2
+    assert "is not a valid slug" in result.stderr
+    assert not any(p.is_dir() for p in (repo / "projects").iterdir())
+
+
+def test_new_on_a_full_disk_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from generator import scaffold
+    from generator.check import UsageError
+
+    repo = make_repo(tmp_path)
+    real_open = open
+
+    def full(path, mode="r", *args, **kwargs):
+        if "w" in mode and str(path).endswith(".tmp"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", full)
+    with pytest.raises(UsageError, match="cannot write projects/kunde/project.yml: No space left on device"):
+        scaffold.new_project(repo, "kunde", "Kunde")
+    monkeypatch.undo()
+    assert not (repo / "projects" / "kunde").exists()
+    assert scaffold.new_project(repo, "kunde", "Kunde").is_file()  # a retry works
