@@ -120,7 +120,7 @@ _worker_catalog: dict = {}
 def _worker_build(repo: Path, slug: str, out: Path, pdf: bool = False) -> tuple[Outcome, ProjectResult]:
     from . import engine, svg
 
-    engine.install(incremental.templates_folder(out))
+    engine.install(keep_templates=True)
     svg.DEFAULT_JOBS = 1
     key = str(repo)
     if key not in _worker_catalog:
@@ -222,7 +222,7 @@ def _has_pdf(out: Path, slug: str) -> bool:
 def _serial(repo: Path, slugs: list[str], out: Path, catalog, pdf: bool = False):
     from . import engine
 
-    engine.install(incremental.templates_folder(out))
+    engine.install(keep_templates=True)
     for i, slug in enumerate(slugs):
         yield _build_one(repo, slug, out, catalog, pdf)
         if i == 0 and len(slugs) > 1:

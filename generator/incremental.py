@@ -74,11 +74,6 @@ def _committed(repo: Path) -> tuple[str, ...]:
     return tuple(out.stdout.splitlines()) if out.returncode == 0 else ()
 
 
-def templates_folder(out: Path) -> Path:
-    """Where the build engine keeps compiled theme templates between runs."""
-    return out / CACHE_DIR / "templates"
-
-
 def _record(out: Path, slug: str) -> Path:
     return out / CACHE_DIR / f"{slug}.json"
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import shutil
+import signal
 import tempfile
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .build import build_client
 from .check import check_all
@@ -97,11 +99,30 @@ class Preview:
 
 class Handler(SimpleHTTPRequestHandler):
     preview: Preview
+    hosts: frozenset[str] = frozenset()  # the Host: values this server answers (DNS rebinding)
 
     def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
         pass
 
+    def refuse(self) -> bool:
+        """Answer a request that is not for us (another Host:) or not a path (a NUL byte) with 400."""
+        host = (self.headers.get("Host") or "").lower()
+        if host not in self.hosts:
+            self._send(400, b"this preview answers only http://127.0.0.1 and http://localhost\n", "text/plain")
+            return True
+        path = unquote(urlsplit(self.path).path)
+        if "\x00" in path or not path.startswith("/"):
+            self._send(400, b"bad path\n", "text/plain")
+            return True
+        return False
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        if not self.refuse():
+            super().do_HEAD()
+
     def do_GET(self) -> None:  # noqa: N802
+        if self.refuse():
+            return
         p = self.preview
         if self.path.startswith("/__handbook/version"):
             return self._send(200, str(p.version).encode(), "text/plain")
@@ -142,14 +163,32 @@ def serve(repo: Path, slug: str, host: str = "127.0.0.1", port: int = 8000, read
 
     engine.install()
     preview = Preview(repo, slug)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        _serve(preview, host, port, ready)
+    finally:
+        preview.close()  # the temporary site goes on every way out: Ctrl+C, SIGTERM, an error
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(preview: Preview, host: str, port: int, ready) -> None:
     preview.rebuild()
-    handler = type("BoundHandler", (Handler,), {"preview": preview})
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(preview.root)))
+    server = ThreadingHTTPServer((host, port), Handler)
+    bound = server.server_address[1]
+    names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
+    hosts = frozenset(f"{name}:{bound}" for name in names)
+    handler = type("BoundHandler", (Handler,), {"preview": preview, "hosts": hosts})
+    server.RequestHandlerClass = partial(handler, directory=str(preview.root))  # type: ignore[assignment]
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
     watcher.start()
     url = f"http://{host}:{server.server_address[1]}/"
-    print(f"serving {slug} at {url} (Ctrl+C to stop)", flush=True)
+    print(f"serving {preview.slug} at {url} (Ctrl+C to stop)", flush=True)
     if ready:
         ready(url)
     try:
@@ -157,4 +196,3 @@ def serve(repo: Path, slug: str, host: str = "127.0.0.1", port: int = 8000, read
     finally:
         stop.set()
         server.server_close()
-        preview.close()

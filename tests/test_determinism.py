@@ -24,12 +24,11 @@ from .synthetic import project_yaml
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` except the compiled-template cache, whose bytecode holds the
-    absolute path of each template (not part of any site; a different checkout path differs)."""
+    """Every file under ``folder`` except the lock file (the same empty file, but never part of a site)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".handbook-cache/templates" not in p.relative_to(folder).as_posix()
+        if p.is_file() and p.name != ".handbook-lock"
     }
 
 

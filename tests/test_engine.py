@@ -233,21 +233,24 @@ def test_compiled_templates_are_kept_for_the_next_run(tmp_path: Path) -> None:
     def environment(cache: SharedBytecodeCache) -> jinja2.Environment:
         return jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ a }}!"}), bytecode_cache=cache)
 
-    first = SharedBytecodeCache()
-    first.folder = tmp_path / "templates"
+    def cache() -> SharedBytecodeCache:
+        made = SharedBytecodeCache()
+        made.folder, made.key = tmp_path / "templates", b"k" * 32
+        made.folder.mkdir(exist_ok=True)
+        return made
+
+    first = cache()
     assert environment(first).get_template("t.html").render(a=1) == "1!"
     (kept,) = first.folder.iterdir()
     assert kept.suffix == ".jinja"
 
-    second = SharedBytecodeCache()  # the next run: a new process, an empty memory
-    second.folder = first.folder
+    second = cache()  # the next run: a new process, an empty memory
     env = environment(second)
     env.compile = None  # type: ignore[method-assign]  # loading must not compile
     assert env.get_template("t.html").render(a=2) == "2!"
 
-    kept.write_bytes(b"not bytecode")  # damaged or from another version: compiled again
-    third = SharedBytecodeCache()
-    third.folder = first.folder
+    kept.write_bytes(b"not bytecode")  # damaged, unsigned or from another version: compiled again
+    third = cache()
     assert environment(third).get_template("t.html").render(a=3) == "3!"
     assert kept.read_bytes() != b"not bytecode"
 

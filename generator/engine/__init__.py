@@ -20,19 +20,18 @@ path is left out and the build runs the package's own code.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 _installed = False
 
 
-def install(cache: Path | None = None) -> None:
-    """Install every reuse and fast path in this process (idempotent); ``cache``: a folder
-    that keeps compiled templates for the next run."""
+def install(keep_templates: bool = False) -> None:
+    """Install every reuse and fast path in this process (idempotent); ``keep_templates``:
+    keep compiled templates for the next run, in this user's private, signed cache."""
     global _installed
     from . import theme
 
-    if cache is not None:
-        theme.CACHE.folder = cache
+    if keep_templates and theme.CACHE.folder is None:
+        theme.CACHE.use_private_folder()
     if _installed:
         return
     theme.install()

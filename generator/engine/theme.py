@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import hmac
 import os
+import secrets
+import stat
 import sysconfig
 from pathlib import Path
 
@@ -26,16 +29,20 @@ import jinja2
 class SharedBytecodeCache(jinja2.BytecodeCache):
     """Bytecode keyed by (name, source checksum): safe across environments and folders.
 
-    Kept in memory, and in ``folder`` when one is set (the build's cache folder), so the
-    next run of `handbook build`, often for one changed client, loads the Material
-    templates instead of compiling them again (~0.3 s). Each file is written under a
-    temporary name and renamed; Jinja refuses bytecode of another Jinja or Python version
-    and compiles again.
+    Kept in memory, and in ``folder`` when one is set, so the next run of `handbook build`,
+    often for one changed client, loads the Material templates instead of compiling them
+    again (~0.3 s). Compiled templates are code: whoever can write a cache file can run code
+    in the next build. So the folder is this user's own (private_folder: mode 0700, owned by
+    the user, never inside an output folder that is published), and every file carries an
+    HMAC of its content with a key only this user can read; a file without a valid one is
+    ignored and compiled again. Each file is written under a temporary name and renamed;
+    Jinja refuses bytecode of another Jinja or Python version and compiles again.
     """
 
     def __init__(self) -> None:
         self._store: dict[str, bytes] = {}
         self.folder: Path | None = None
+        self.key: bytes = b""
 
     def get_bucket(self, environment, name, filename, source):  # type: ignore[override]
         key = hashlib.sha1(f"{name}\0{source}".encode()).hexdigest()
@@ -46,12 +53,20 @@ class SharedBytecodeCache(jinja2.BytecodeCache):
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self._store.get(bucket.key)
         if data is None and self.folder is not None:
-            try:
-                data = self._store[bucket.key] = (self.folder / f"{bucket.key}.jinja").read_bytes()
-            except OSError:
-                data = None
+            data = self._read_signed(self.folder / f"{bucket.key}.jinja")
+            if data is not None:
+                self._store[bucket.key] = data
         if data is not None:
             bucket.bytecode_from_string(data)
+
+    def _read_signed(self, file: Path) -> bytes | None:
+        try:
+            signed = file.read_bytes()
+        except OSError:
+            return None
+        mac, data = signed[:32], signed[32:]
+        expected = hmac.new(self.key, data, hashlib.sha256).digest()
+        return data if self.key and hmac.compare_digest(mac, expected) else None
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self._store[bucket.key] = bucket.bytecode_to_string()
@@ -60,14 +75,46 @@ class SharedBytecodeCache(jinja2.BytecodeCache):
         target = self.folder / f"{bucket.key}.jinja"
         tmp = target.with_name(f".{target.name}.{os.getpid()}")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
+            tmp.write_bytes(hmac.new(self.key, data, hashlib.sha256).digest() + data)
             os.replace(tmp, target)
         except OSError:  # a cache that cannot be written only costs time
             tmp.unlink(missing_ok=True)
 
+    def use_private_folder(self) -> None:
+        """Keep compiled templates between runs in this user's private cache (if it is safe)."""
+        found = private_folder()
+        if found is not None:
+            self.folder, self.key = found
+
 
 CACHE = SharedBytecodeCache()
+
+
+def private_folder() -> tuple[Path, bytes] | None:
+    """$XDG_CACHE_HOME/handbook/templates (default ~/.cache/...) and the signing key beside it,
+    when both are this user's alone; None (no disk cache) when anyone else could write there."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "handbook"
+    folder = base / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for path in (base, folder):
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None
+        key_file = base / "key"
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+        except FileExistsError:
+            pass
+        info = key_file.lstat()
+        if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        key = key_file.read_bytes()
+    except OSError:
+        return None
+    return (folder, key) if len(key) == 32 else None
 
 
 def install() -> None:
