@@ -159,11 +159,22 @@ def page_specs(view: View) -> list[tuple[str, str, dict]]:
     ]
 
 
+NAV_PEOPLE = 40  # above this many people and teams, person pages are reached from the people index
+
+
+def people_in_nav(view: View) -> bool:
+    """Each page's navigation lists the pages of its section: with every person in it, a site of
+    n people holds n person pages of n links each, a size that grows with the square of n."""
+    return len(view.people) <= NAV_PEOPLE
+
+
 def nav(view: View, pages: dict[str, str], chapters: list[str], client_pages: list[str]) -> list:
     """MkDocs nav in the issue's order: start, organisation, roles, people, RACI, ..., methodology."""
     L, P = view.L, view.P
     roles = [f"{P['roles']}/index.md"] + [view.role_page(r.id) for r in view.roles]
-    people = [f"{P['people']}/index.md"] + [view.person_page(p.id) for p in view.people]
+    people = [f"{P['people']}/index.md"]
+    if people_in_nav(view):
+        people += [view.person_page(p.id) for p in view.people]
     method = chapters + client_pages
     items: list = [
         {L["start"]: "index.md"},

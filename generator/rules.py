@@ -11,6 +11,7 @@ from .model import Person, Task
 from .resolve import Resolved
 
 MAX_TEAM = 6
+MAX_PEOPLE = 500  # people and teams per handbook: beyond, pages and diagrams stop being readable
 # (path, message, rule): an error without a rule id, a warning with one (the id `accept:` names)
 Report = Callable[..., None]
 
@@ -23,6 +24,7 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
         out.append(Diagnostic(locate(path), path, message, severity, rule))
 
     for rule in (
+        _people_limit,
         _role_counts,
         _named_roles,
         _role_sides,
@@ -48,6 +50,15 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
     ):
         rule(r, report)
     return out
+
+
+def _people_limit(r: Resolved, report: Report) -> None:
+    if len(r.project.people) > MAX_PEOPLE:
+        report(
+            "people",
+            f"{len(r.project.people)} people and teams; a handbook holds at most {MAX_PEOPLE}: split the project, "
+            "or list a large group (all users of a department, say) as one entry with kind: team",
+        )
 
 
 def _holder_paths(r: Resolved, role_id: str) -> list[str]:

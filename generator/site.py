@@ -20,7 +20,7 @@ from .check import read_pages
 from .diagrams import alt_text, client_diagrams
 from .downloads import client_downloads, link_texts
 from .git import inside_work_tree
-from .pages import BrokenLinks, nav, page_specs, render_pages
+from .pages import BrokenLinks, nav, page_specs, people_in_nav, render_pages
 from .resolve import Resolved
 from .svg import render_all
 from .view import View
@@ -92,6 +92,7 @@ def client_config(view: View, repo: Path, folder: Path, nav_items: list, overrid
         "extra_css": [f"assets/{css}" for css in CSS],
         "extra_javascript": ["assets/handbook.js"],
         "nav": nav_items,
+        **({} if people_in_nav(view) else {"not_in_nav": f"/{view.P['people']}/*.md\n!/{view.P['people']}/index.md"}),
     }
 
 

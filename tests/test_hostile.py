@@ -171,6 +171,9 @@ HOSTILE_SUMMARY = "\n\n".join(vector for _, vector in VECTORS)
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     project = MINIMAL.replace("title: CRM\n", "title: CRM\nsummary: " + json.dumps(HOSTILE_SUMMARY) + "\n")
+    role = {"id": "it_admin", "name": "IT", "side": "client", "description": HOSTILE_SUMMARY}
+    project += "roles:\n  - " + json.dumps(role) + "\n"
+    project = project.replace("roles: [project_lead, key_user]", "roles: [project_lead, key_user, it_admin]")
     repo = make_repo(tmp_path_factory.mktemp("hostile") / "repo", {"angriff": project})
     pages = repo / "projects" / "angriff" / "pages"
     pages.mkdir()

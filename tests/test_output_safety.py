@@ -177,3 +177,40 @@ def test_a_really_full_disk_and_a_read_only_one(small_disk: Path, tmp_path: Path
     assert "Traceback" not in result.stdout + result.stderr
     assert "read-only" in result.stdout + result.stderr
     assert (out / "kunde" / "index.html").is_file()  # the site from before stays
+
+
+def test_extra_pages_are_read_only_as_files_of_the_clients_own_folder(tmp_path: Path) -> None:
+    """A page linked to another client's project.yml (internal notes and all), or to a file outside
+    the repository, is refused by name; nothing of it reaches any page or the search index."""
+    other = MINIMAL + "internal:\n  secret: OTHER-CLIENT-INTERNAL-CANARY\n"
+    repo = make_repo(tmp_path / "repo", {"a": MINIMAL, "b": other})
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Outside\n\nOUTSIDE-CANARY\n", encoding="utf-8")
+    pages = repo / "projects" / "a" / "pages"
+    pages.mkdir()
+    (pages / "real.md").write_text("# Real\n\nHier.\n", encoding="utf-8")
+    (pages / "b.md").symlink_to(Path("../../b/project.yml"))
+    (pages / "outside.md").symlink_to(outside)
+    result = handbook(repo, "check", "a")
+    assert result.returncode == 1
+    assert [line for line in result.stdout.splitlines() if ": error: " in line] == [
+        "projects/a/pages/b.md:1:1: error: is a symbolic link; extra pages must be files in this folder, not links",
+        "projects/a/pages/outside.md:1:1: error: is a symbolic link; extra pages must be files in this folder, "
+        "not links",
+    ]
+    build = handbook(repo, "build")
+    assert build.returncode == 1 and "a: failed: the project file has errors" in build.stdout
+    for file in (repo / "site").rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            assert b"OTHER-CLIENT-INTERNAL-CANARY" not in data and b"OUTSIDE-CANARY" not in data, file
+
+
+def test_a_linked_pages_folder_is_refused(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a": MINIMAL, "b": MINIMAL})
+    (repo / "projects" / "b" / "pages").mkdir()
+    (repo / "projects" / "b" / "pages" / "x.md").write_text("# B\n", encoding="utf-8")
+    (repo / "projects" / "a" / "pages").symlink_to(repo / "projects" / "b" / "pages")
+    result = handbook(repo, "check", "a")
+    assert result.returncode == 1
+    assert "projects/a/pages:1:1: error: the pages folder is a symbolic link; make it a real folder" in result.stdout
