@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .check import UsageError
+from generator.project.check import UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,12 +82,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_all
-    from .report import Reporter
+    from generator.project.check import check_all
+    from generator.report import Reporter
 
     run = check_all(args.repo, args.slugs)
     if args.internal:
-        from .internal import workload_diagnostics
+        from generator.portfolio.site import workload_diagnostics
 
         if args.max_active < 1:
             raise UsageError("--max-active must be at least 1")
@@ -96,8 +96,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_all
-    from .report import Reporter
+    from generator.pipeline import build_all
+    from generator.report import Reporter
 
     reporter = Reporter(args.format)
     _refuse_inside(args)
@@ -116,8 +116,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _build_internal(args: argparse.Namespace, reporter) -> int:
-    from .internal import INTERNAL, build_internal
-    from .portfolio import DAYS
+    from generator.portfolio.data import DAYS
+    from generator.portfolio.site import INTERNAL, build_internal
 
     if args.slugs or args.shard:
         raise UsageError("--internal builds one site across all clients; it takes no SLUG or --shard")
@@ -132,10 +132,10 @@ def _build_internal(args: argparse.Namespace, reporter) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from . import outdir
-    from .build import generate_client
-    from .check import check_all
-    from .report import Reporter
+    from generator.builder import output as outdir
+    from generator.pipeline import generate_client
+    from generator.project.check import check_all
+    from generator.report import Reporter
 
     reporter = Reporter()
     _refuse_inside(args)
@@ -160,9 +160,9 @@ def _refuse_inside(args: argparse.Namespace) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .check import check_all
-    from .report import Reporter
-    from .scaffold import new_project
+    from generator.project.check import check_all
+    from generator.render.scaffold import new_project
+    from generator.report import Reporter
 
     target = new_project(args.repo, args.slug, args.client, args.language)
     print(f"created {target.relative_to(args.repo)}; fill in the TODO entries, then: handbook check {args.slug}")
@@ -171,8 +171,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .check import select
-    from .serve import serve
+    from generator.preview.server import serve
+    from generator.project.check import select
 
     select(args.repo, [args.slug])  # unknown slug: usage error with a suggestion
     try:
@@ -184,9 +184,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """`handbook pdf SLUG`: `handbook build SLUG --pdf`, and say where the PDF is."""
-    from .build import build_all
-    from .pdf import pdf_name
-    from .report import Reporter
+    from generator.exports.pdf import pdf_name
+    from generator.pipeline import build_all
+    from generator.report import Reporter
 
     _refuse_inside(args)
     run = build_all(args.repo, [args.slug], args.out, pdf=True)
@@ -202,7 +202,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .changes import cmd_diff as diff
+    from generator.history.changes import cmd_diff as diff
 
     return diff(args.repo, args.slug, args.rev1, args.rev2)
 
@@ -227,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from .diagnostics import UserError
-    from .svg import DotMissing
+    from generator.diagrams.svg import DotMissing
+    from generator.project.diagnostics import UserError
 
     try:
         return COMMANDS[args.command](args)

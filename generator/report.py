@@ -8,8 +8,8 @@ import os
 import sys
 from typing import TextIO
 
-from .check import CheckRun
-from .diagnostics import Diagnostic
+from generator.project.check import CheckRun
+from generator.project.diagnostics import Diagnostic
 
 _COLOURS = {
     "error": "\033[31m",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.check import check_all
-from generator.diagrams import client_diagrams
-from generator.view import View
+from generator.diagrams.charts import client_diagrams
+from generator.project.check import check_all
+from generator.render.view import View
 
 from .golden import FIXTURES, write_tree
 

@@ -15,12 +15,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.check import check_all
-from generator.downloads import client_downloads, link_texts
-from generator.format import json_schema
-from generator.pages import render_pages
-from generator.reference import reference
-from generator.view import View
+from generator.exports.downloads import client_downloads, link_texts
+from generator.project.check import check_all
+from generator.project.format import json_schema
+from generator.project.reference import reference
+from generator.render.pages import render_pages
+from generator.render.view import View
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"  # a repository root: fixtures/projects/roles.yml and clients

@@ -55,8 +55,8 @@ def instrument(times: collections.Counter) -> None:
 
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    from generator import engine
-    from generator.build import build_all
+    from generator.builder import fastpaths as engine
+    from generator.pipeline import build_all
 
     with tempfile.TemporaryDirectory(prefix="handbook-profile-") as tmp:
         repo = make_bench_repo(Path(tmp) / "repo", n + 1)

@@ -4,7 +4,7 @@ Start, organisation, RACI, communication and a person page of the German example
 page of the English one, in the light and the dark scheme (chosen the way a reader's system
 chooses it: prefers-color-scheme), plus the open search and a hovered link, which axe only sees in
 that state. No `serious` or `critical` violation may appear. Where Material's own theme falls short,
-generator/assets/handbook.css fixes it; rules are never switched off.
+generator/builder/assets/handbook.css fixes it; rules are never switched off.
 
 What cannot be fixed in CSS is listed in KNOWN, narrowly (rule and element), with the fix it
 needs. Each entry has a strict xfail test that starts failing once the fix lands, so the list

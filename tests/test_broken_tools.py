@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import pdf, svg
-from generator.build import build_all
+from generator.diagrams import svg
+from generator.exports import pdf
+from generator.pipeline import build_all
 
 from .conftest import make_repo
 from .test_cli import MINIMAL, handbook

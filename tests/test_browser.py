@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.build import build_all
+from generator.pipeline import build_all
 
 from .conftest import OUTPUT, make_repo
 

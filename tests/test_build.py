@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_all
+from generator.pipeline import build_all
 
 from .conftest import make_repo
 from .test_cli import MINIMAL, handbook

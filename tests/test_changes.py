@@ -9,11 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from generator import changes
-from generator.changes import Entry, changes_page, cmd_diff, diff_revisions, history, resolve_text, semantic_diff
-from generator.check import UsageError, load_catalog
-from generator.diagnostics import UserError
-from generator.view import View
+from generator.history import changes
+from generator.history.changes import (
+    Entry,
+    changes_page,
+    cmd_diff,
+    diff_revisions,
+    history,
+    resolve_text,
+    semantic_diff,
+)
+from generator.project.check import UsageError, load_catalog
+from generator.project.diagnostics import UserError
+from generator.render.view import View
 
 from .conftest import make_repo
 

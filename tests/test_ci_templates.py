@@ -45,7 +45,7 @@ def test_gitlab_ci_is_valid_and_has_a_pages_job() -> None:
 
 
 def test_shards_split_the_clients_without_overlap(tmp_path: Path) -> None:
-    from generator.build import shard
+    from generator.pipeline import shard
 
     slugs = [f"client-{i}" for i in range(50)]
     parts = [shard(slugs, f"{k}/3") for k in (1, 2, 3)]

@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from generator.build import build_all
-from generator.check import check_all
-from generator.internal import build_internal
+from generator.pipeline import build_all
+from generator.portfolio.site import build_internal
+from generator.project.check import check_all
 
 from .conftest import FIXTURES, ROOT
 from .test_build import text_of

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.check import check_all
-from generator.pages import render_pages
-from generator.view import View
-from generator.yamlload import Map, Node, Scalar, Seq, parse
+from generator.project.check import check_all
+from generator.project.yamlload import Map, Node, Scalar, Seq, parse
+from generator.render.pages import render_pages
+from generator.render.view import View
 
 from .conftest import FIXTURES, make_repo
 from .synthetic import project_yaml

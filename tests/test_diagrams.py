@@ -12,12 +12,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import diagrams, dot
-from generator.check import check_all
-from generator.diagrams import alt_text, client_diagrams
-from generator.dot import LIMIT, label
-from generator.svg import render_all, run_dot
-from generator.view import View
+from generator.diagrams import charts as diagrams
+from generator.diagrams import dot
+from generator.diagrams.charts import alt_text, client_diagrams
+from generator.diagrams.dot import LIMIT, label
+from generator.diagrams.svg import render_all, run_dot
+from generator.project.check import check_all
+from generator.render.view import View
 
 from . import synthetic
 from .conftest import OUTPUT, make_repo

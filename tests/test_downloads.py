@@ -15,10 +15,10 @@ import pytest
 import vobject
 from dateutil.rrule import rrulestr
 
-from generator.check import check_all
-from generator.downloads import client_downloads, defuse, link_texts
-from generator.model import Localized, Meeting
-from generator.view import View
+from generator.exports.downloads import client_downloads, defuse, link_texts
+from generator.project.check import check_all
+from generator.project.model import Localized, Meeting
+from generator.render.view import View
 
 from .conftest import make_repo
 

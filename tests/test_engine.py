@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import engine
-from generator.build import build_all
-from generator.check import select
-from generator.engine import mdfast, printsite, search
-from generator.verify import CSS_URL, EXTERNAL, external_tags, has_css_url
+from generator.builder import fastpaths as engine
+from generator.builder.fastpaths import mdfast, printsite, search
+from generator.builder.verify import CSS_URL, EXTERNAL, external_tags, has_css_url
+from generator.pipeline import build_all
+from generator.project.check import select
 
 from .conftest import make_repo
 
@@ -228,7 +228,7 @@ def test_search_parser_splits_generated_html_like_materials() -> None:
 def test_compiled_templates_are_kept_for_the_next_run(tmp_path: Path) -> None:
     import jinja2
 
-    from generator.engine.theme import SharedBytecodeCache
+    from generator.builder.fastpaths.theme import SharedBytecodeCache
 
     def environment(cache: SharedBytecodeCache) -> jinja2.Environment:
         return jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ a }}!"}), bytecode_cache=cache)
@@ -259,10 +259,10 @@ def test_a_release_without_the_replaced_parts_builds_with_its_own_code() -> None
     code = (
         "import material.plugins.search.plugin as p\n"
         "del p.Element  # as if a later Material had renamed it\n"
-        "from generator import engine\n"
+        "from generator.builder import fastpaths as engine\n"
         "engine.install()\n"
         "from markdown.treeprocessors import InlineProcessor\n"
-        "from generator.engine import mdfast\n"
+        "from generator.builder.fastpaths import mdfast\n"
         "assert p.Parser.__module__ == 'material.plugins.search.plugin', p.Parser\n"
         "assert InlineProcessor.run is mdfast.run  # the other fast paths are in place\n"
     )

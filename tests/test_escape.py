@@ -9,7 +9,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import escape
+from generator.render import escape
 
 EXTENSIONS = ["tables", "attr_list", "admonition", "def_list", "toc"]
 # What validation lets through: one line, no control characters.

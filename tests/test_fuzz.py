@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build_all
-from generator.check import check_all
-from generator.pages import render_pages
-from generator.view import View
+from generator.pipeline import build_all
+from generator.project.check import check_all
+from generator.render.pages import render_pages
+from generator.render.view import View
 
 from .conftest import make_repo
 from .synthetic import project_yaml

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.reference import reference
+from generator.project.reference import reference
 
 from .golden import GOLDEN, REFERENCE, SCHEMA, assert_tree, fixture_pages, schema_text
 

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.build import build_all
-from generator.sanitize import clean, removed, to_html, user_markdown
+from generator.pipeline import build_all
+from generator.project.markdown import clean, removed, to_html, user_markdown
 
 from .conftest import make_repo
 from .test_browser import RequestLog, browser, serve  # noqa: F401  (browser is a fixture)
@@ -155,7 +155,7 @@ def test_headings_stay_markdown_with_their_text_escaped() -> None:
 
 
 def test_relative_links_are_resolved_for_directory_urls_and_broken_ones_found() -> None:
-    from generator.sanitize import Links
+    from generator.project.markdown import Links
 
     links = Links("seiten/info.md", frozenset({"raci.md", "personen/anna.md", "seiten/info.md", "index.md"}))
     html = to_html("[r](../raci.md) [a](../personen/anna.md#kontakt) [s](info.md) [i](../index.md) [x](nope.md)", links)

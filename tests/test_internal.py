@@ -12,11 +12,11 @@ import icalendar
 import pytest
 import yaml
 
-from generator.build import build_all
-from generator.check import check_all
-from generator.internal import INTERNAL, build_internal, internal_config, workload_diagnostics
-from generator.model import Meeting
-from generator.portfolio import notes_markdown, occurrences, overdue_reviews, people, upcoming
+from generator.pipeline import build_all
+from generator.portfolio.data import notes_markdown, occurrences, overdue_reviews, people, upcoming
+from generator.portfolio.site import INTERNAL, build_internal, internal_config, workload_diagnostics
+from generator.project.check import check_all
+from generator.project.model import Meeting
 
 from .conftest import make_repo
 from .linkcheck import check_site
@@ -300,7 +300,7 @@ def test_two_builds_with_the_same_epoch_are_identical(site: Path, tmp_path: Path
 
 def test_config_is_plain_yaml_with_german_nav(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", fixtures=True)
-    from generator.internal import write_internal
+    from generator.portfolio.site import write_internal
 
     write_internal(repo, check_all(repo), tmp_path / "src", TODAY, int(EPOCH))
     config = yaml.safe_load((tmp_path / "src" / "mkdocs.yml").read_text(encoding="utf-8"))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_all
-from generator.diagnostics import Diagnostic, Pos, UserError
-from generator.yamlload import MAX_BYTES, Map, Scalar, Seq, load_file, parse
+from generator.project.check import check_all
+from generator.project.diagnostics import Diagnostic, Pos, UserError
+from generator.project.yamlload import MAX_BYTES, Map, Scalar, Seq, load_file, parse
 
 from .conftest import CASES, make_repo
 

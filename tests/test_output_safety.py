@@ -16,8 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from generator import outdir
-from generator.build import build_all
+from generator.builder import output as outdir
+from generator.pipeline import build_all
 
 from .conftest import make_repo
 from .synthetic import project_yaml
@@ -134,7 +134,7 @@ def test_a_write_error_fails_that_client_with_a_message_and_the_others_build(
             raise OSError(code, os.strerror(code), str(dst))
         return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr("generator.site.shutil.copyfile", copyfile)
+    monkeypatch.setattr("generator.builder.site.shutil.copyfile", copyfile)
     run = build_all(repo, [], repo / "site", jobs=1)
     by_slug = {o.slug: o for o in run.outcomes}
     assert by_slug["zwei"].state == "built"

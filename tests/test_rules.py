@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_all
-from generator.diagnostics import Diagnostic
+from generator.project.check import check_all
+from generator.project.diagnostics import Diagnostic
 
 from .conftest import make_repo
 

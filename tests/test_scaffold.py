@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_all
+from generator.project.check import check_all
 
 from .conftest import make_repo
 from .test_cli import handbook
@@ -51,8 +51,8 @@ def test_new_refuses_a_slug_with_a_final_newline(tmp_path: Path) -> None:
 def test_new_on_a_full_disk_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from generator import scaffold
-    from generator.check import UsageError
+    from generator.project.check import UsageError
+    from generator.render import scaffold
 
     repo = make_repo(tmp_path)
     real_open = open

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build import build_all
-from generator.check import check_all
-from generator.rules import MAX_PEOPLE
+from generator.pipeline import build_all
+from generator.project.check import check_all
+from generator.project.rules import MAX_PEOPLE
 
 from .conftest import make_repo
 from .synthetic import project_yaml

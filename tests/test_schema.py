@@ -15,10 +15,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator import format as fmt
-from generator.diagnostics import UserError
-from generator.schema import INVALID, Ctx
-from generator.yamlload import Map, Node, Scalar, Seq, load_file
+from generator.project import format as fmt
+from generator.project.diagnostics import UserError
+from generator.project.schema import INVALID, Ctx
+from generator.project.yamlload import Map, Node, Scalar, Seq, load_file
 
 from .conftest import CASES, FIXTURES, ROOT
 from .golden import schema_text

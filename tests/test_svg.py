@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import svg as svg_module
-from generator.dot import label
-from generator.svg import DotFailed, DotMissing, inline, render_all, run_dot
+from generator.diagrams import svg as svg_module
+from generator.diagrams.dot import label
+from generator.diagrams.svg import DotFailed, DotMissing, inline, render_all, run_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -171,9 +171,9 @@ def test_environment_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_shared_dot_processes_give_the_bytes_of_one_process_per_graph(tmp_path) -> None:
-    from generator.check import check_all
-    from generator.diagrams import client_diagrams
-    from generator.view import View
+    from generator.diagrams.charts import client_diagrams
+    from generator.project.check import check_all
+    from generator.render.view import View
 
     from .conftest import make_repo
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.engine import theme
+from generator.builder.fastpaths import theme
 
 from .conftest import make_repo
 from .test_cli import MINIMAL

@@ -1,0 +1,236 @@
+"""Theme-level reuse: one Jinja environment per language, templates compiled once, the theme's
+file list read once.
+
+Per site, MkDocs (1) creates a fresh Jinja environment and compiles the Material
+theme's templates again (about 0.2 s; the print page makes a second environment),
+(2) lists and pattern-matches the theme's 14,000 files (mostly icons) to find the
+~160 static files to copy (about 0.1 s), and (3) parses mkdocs.yml with PyYAML's
+pure-Python parser (libyaml does it 15x faster). All of it depends only on the
+template folders, which do not change while a build runs, so this process keeps it:
+environments keyed by folders and language, a bytecode cache keyed by template name
+and source (also kept on disk for the next run), and a per-folder file listing for
+folders of installed packages.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+import sysconfig
+from pathlib import Path
+
+import jinja2
+
+
+class SharedBytecodeCache(jinja2.BytecodeCache):
+    """Bytecode keyed by (name, source checksum): safe across environments and folders.
+
+    Kept in memory, and in ``folder`` when one is set, so the next run of `handbook build`,
+    often for one changed client, loads the Material templates instead of compiling them
+    again (~0.3 s). Compiled templates are code: whoever can write a cache file can run code
+    in the next build. So the folder is this user's own (private_folder: mode 0700, owned by
+    the user, never inside an output folder that is published), and every file carries an
+    HMAC of its content with a key only this user can read; a file without a valid one is
+    ignored and compiled again. Each file is written under a temporary name and renamed;
+    Jinja refuses bytecode of another Jinja or Python version and compiles again.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+        self.folder: Path | None = None
+        self.key: bytes = b""
+
+    def get_bucket(self, environment, name, filename, source):  # type: ignore[override]
+        key = hashlib.sha1(f"{name}\0{source}".encode()).hexdigest()
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is None and self.folder is not None:
+            data = self._read_signed(self.folder / f"{bucket.key}.jinja")
+            if data is not None:
+                self._store[bucket.key] = data
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def _read_signed(self, file: Path) -> bytes | None:
+        try:
+            signed = file.read_bytes()
+        except OSError:
+            return None
+        mac, data = signed[:32], signed[32:]
+        expected = hmac.new(self.key, data, hashlib.sha256).digest()
+        return data if self.key and hmac.compare_digest(mac, expected) else None
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is None:
+            return
+        target = self.folder / f"{bucket.key}.jinja"
+        tmp = target.with_name(f".{target.name}.{os.getpid()}")
+        try:
+            tmp.write_bytes(hmac.new(self.key, data, hashlib.sha256).digest() + data)
+            os.replace(tmp, target)
+        except OSError:  # a cache that cannot be written only costs time
+            tmp.unlink(missing_ok=True)
+
+    def use_private_folder(self) -> None:
+        """Keep compiled templates between runs in this user's private cache (if it is safe)."""
+        found = private_folder()
+        if found is not None:
+            self.folder, self.key = found
+
+
+CACHE = SharedBytecodeCache()
+
+
+def private_folder() -> tuple[Path, bytes] | None:
+    """$XDG_CACHE_HOME/handbook/templates (default ~/.cache/...) and the signing key beside it,
+    when both are this user's alone; None (no disk cache) when anyone else could write there."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "handbook"
+    folder = base / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for path in (base, folder):
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None
+        key_file = base / "key"
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+        except FileExistsError:
+            pass
+        info = key_file.lstat()
+        if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        key = key_file.read_bytes()
+    except OSError:
+        return None
+    return (folder, key) if len(key) == 32 else None
+
+
+def install() -> None:
+    """Share compiled templates (and, when safe, whole environments) among this process's builds."""
+    import mkdocs.commands.build
+    from mkdocs.theme import Theme
+
+    original_get_env = Theme.get_env
+    original_build = mkdocs.commands.build.build
+
+    def get_env(self: Theme) -> jinja2.Environment:
+        key = _env_key(self) if _sharing else None
+        if key is not None and key in _envs:
+            return _envs[key]
+        env = original_get_env(self)
+        env.bytecode_cache = CACHE
+        if key is not None:
+            _envs[key] = env
+        return env
+
+    def build(config, *args, **kwargs):
+        """mkdocs.commands.build.build; environments are shared only when no plugin changes them."""
+        global _sharing
+        _sharing = not config.plugins.events.get("env")
+        try:
+            return original_build(config, *args, **kwargs)
+        finally:
+            _sharing = False
+
+    Theme.get_env = get_env  # type: ignore[method-assign]
+    mkdocs.commands.build.build = build
+    _install_theme_listing()
+    _install_c_yaml()
+
+
+# An environment holds nothing of a site: MkDocs gives it the template folders, the
+# language's translations and two filters, and passes everything else to each render.
+# So sites with the same folders and language can use one environment, and Jinja loads
+# each template once per process instead of twice per site (the print page makes its
+# own). The folders must not change meanwhile: installed packages, or this package's
+# own overrides, whose files' times and sizes are part of the key.
+_envs: dict[tuple, jinja2.Environment] = {}
+_sharing = False
+_PACKAGE = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))  # generator/
+
+
+def _env_key(theme) -> tuple | None:
+    key: list = [str(theme.locale)]
+    for folder in theme.dirs:
+        real = os.path.realpath(folder)
+        if real.startswith(_INSTALLED):
+            key.append(real)
+        elif real.startswith(_PACKAGE + os.sep):
+            key.append((real, _signature(real)))
+        else:
+            return None
+    return tuple(key)
+
+
+def _signature(folder: str) -> tuple:
+    out = []
+    for dirpath, _, filenames in sorted(os.walk(folder)):
+        for filename in sorted(filenames):
+            stat = os.stat(os.path.join(dirpath, filename))
+            out.append((dirpath, filename, stat.st_mtime_ns, stat.st_size))
+    return tuple(out)
+
+
+_INSTALLED = tuple(os.path.realpath(p) for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+_listings: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def _kept(folder: str, static: tuple[str, ...], patterns: list[str]) -> frozenset[str]:
+    """The names jinja2.FileSystemLoader.list_templates finds under ``folder`` that no pattern excludes."""
+    key = (folder, static)
+    if key in _listings:
+        return _listings[key]
+    found = set()
+    for dirpath, _, filenames in os.walk(folder):
+        for filename in filenames:
+            name = os.path.join(dirpath, filename)[len(folder) :].strip(os.path.sep).replace(os.path.sep, "/")
+            found.add(name[2:] if name[:2] == "./" else name)
+    result = frozenset(n for n in found if not any(fnmatch.fnmatch(n.lower(), p) for p in patterns))
+    if os.path.realpath(folder).startswith(_INSTALLED):  # an installed package: fixed during the run
+        _listings[key] = result
+    return result
+
+
+def _install_theme_listing() -> None:
+    from mkdocs import utils
+    from mkdocs.structure.files import File, Files
+
+    def add_files_from_theme(self: Files, env: jinja2.Environment, config) -> None:
+        """Files.add_files_from_theme of MkDocs 1.6: the same files, the same order, the same filter."""
+        static = tuple(config.theme.static_templates)
+        patterns = [".*", "*/.*", "*.py", "*.pyc", "*.html", "*readme*", "mkdocs_theme.yml", "locales/*"]
+        patterns += [f"*{x}" for x in utils.markdown_extensions] + list(static)
+        dirs = list(config.theme.dirs)
+        kept = [_kept(d, static, patterns) for d in dirs]
+        for path in sorted(frozenset().union(*kept)):
+            if self.get_file_from_path(path) is not None:
+                continue
+            for folder in dirs:
+                if os.path.isfile(os.path.join(folder, path)):
+                    self.append(File(path, folder, config.site_dir, config.use_directory_urls))
+                    break
+
+    Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
+
+
+def _install_c_yaml() -> None:
+    """MkDocs reads mkdocs.yml with PyYAML's pure-Python full Loader; libyaml's CLoader is the same
+    loader (same resolver and constructors) with a C parser, about 15 times faster."""
+    import yaml
+    from mkdocs.utils import yaml as mkdocs_yaml
+
+    if getattr(yaml, "CLoader", None) is not None and mkdocs_yaml.get_yaml_loader.__defaults__:
+        defaults = mkdocs_yaml.get_yaml_loader.__defaults__
+        mkdocs_yaml.get_yaml_loader.__defaults__ = (yaml.CLoader, *defaults[1:])

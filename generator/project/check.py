@@ -1,0 +1,307 @@
+"""The check pipeline: load -> shape -> resolve -> rules, for the catalog and every project."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.project import format as fmt
+from generator.project import markdown as sanitize
+from generator.project.diagnostics import Diagnostic, Pos, UserError, did_you_mean, has_errors
+from generator.project.model import Catalog
+from generator.project.resolve import GROUPS, Resolved, resolve
+from generator.project.rules import check_rules
+from generator.project.schema import INVALID, Ctx
+from generator.project.yamlload import Map, load_file, parse_mapping
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # always fullmatch: '$' would match before a final newline
+CATALOG_FILE = "projects/roles.yml"
+_PARENT = re.compile(r"^(.*?)(\.[^.\[\]]+|\[\d+\])$")
+
+
+class UsageError(Exception):
+    """Wrong command-line use: exit code 2."""
+
+
+@dataclass
+class ProjectResult:
+    slug: str
+    file: str
+    resolved: Resolved | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.resolved is not None and not has_errors(self.diagnostics)
+
+
+@dataclass
+class CheckRun:
+    catalog: Catalog | None
+    results: list[ProjectResult]
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # catalog and folder problems
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        out = list(self.diagnostics)
+        for result in self.results:
+            out += result.diagnostics
+        return out
+
+
+def locator(locations: dict[str, Pos], fallback: Pos):
+    def locate(path: str) -> Pos:
+        while path:
+            if path in locations:
+                return locations[path]
+            match = _PARENT.match(path)
+            path = match.group(1) if match else ""
+        return fallback
+
+    return locate
+
+
+def _shape(root_path: Path, display: str, schema) -> tuple[object, Ctx, Pos]:
+    """Load and shape-check one YAML file; raises UserError when nothing usable is left."""
+    root, dup_errors = load_file(root_path, display)
+    ctx = Ctx(diagnostics=list(dup_errors))
+    value = schema.check(root, "", ctx)
+    return value, ctx, root.pos
+
+
+def load_catalog(repo: Path) -> tuple[Catalog | None, list[Diagnostic]]:
+    path = repo / CATALOG_FILE
+    if not path.is_file():
+        return None, [Diagnostic(Pos(CATALOG_FILE, 1, 1), "", "the role catalog is missing; create it (see README)")]
+    try:
+        catalog, ctx, pos = _shape(path, CATALOG_FILE, fmt.CATALOG)
+    except UserError as exc:
+        return None, exc.diagnostics
+    if catalog is INVALID or has_errors(ctx.diagnostics):
+        return None, ctx.diagnostics
+    diagnostics = _check_catalog(catalog, locator(ctx.locations, pos))
+    if has_errors(diagnostics):
+        return None, diagnostics
+    for item in (*catalog.roles, *catalog.tasks):
+        item.from_catalog = True  # merged into projects, they must say where they came from
+    return catalog, diagnostics
+
+
+def _check_catalog(catalog: Catalog, locate) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    roles = {r.id: r for r in catalog.roles}
+    known = [*roles, *GROUPS]
+
+    def error(path: str, message: str) -> None:
+        out.append(Diagnostic(locate(path), path, message))
+
+    seen: set[str] = set()
+    for i, role in enumerate(catalog.roles):
+        if role.id in seen or role.id in GROUPS:
+            error(f"roles[{i}].id", f"duplicate or reserved role id '{role.id}'")
+        seen.add(role.id)
+    task_ids: set[str] = set()
+    for i, task in enumerate(catalog.tasks):
+        if not task.id:
+            error(f"tasks[{i}]", "a catalog task needs an 'id' so projects can override it")
+        elif task.id in task_ids:
+            error(f"tasks[{i}].id", f"duplicate task id '{task.id}'")
+        task_ids.add(task.id or "")
+        refs = [("responsible", r) for r in task.responsible] + [("accountable", task.accountable)]
+        refs += [("consulted", r) for r in task.consulted] + [("informed", r) for r in task.informed]
+        for key, ref in refs:
+            if ref not in known:
+                error(f"tasks[{i}].{key}", f"unknown role or group '{ref}'{did_you_mean(ref, known)}")
+        acc = roles.get(task.accountable or "")
+        if acc is None or acc.max != 1:
+            error(f"tasks[{i}].accountable", "a catalog task's accountable must be a role with max: 1")
+    return out
+
+
+def project_file(slug: str) -> str:
+    return f"projects/{slug}/project.yml"
+
+
+def check_project(repo: Path, slug: str, catalog: Catalog) -> ProjectResult:
+    result = ProjectResult(slug, project_file(slug))
+    path = repo / result.file
+    pages, page_problems = read_pages(repo, slug)
+    for name, text in pages.items():
+        page_problems += unsafe_html(f"projects/{slug}/pages/{name}", text)
+    try:
+        root, dup_errors = load_file(path, result.file)
+    except UserError as exc:
+        result.diagnostics = exc.diagnostics + page_problems
+        return result
+    result.resolved, result.diagnostics = check_tree(root, dup_errors, catalog)
+    result.diagnostics = sorted(result.diagnostics + page_problems, key=Diagnostic.sort_key)
+    return result
+
+
+PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.md")
+MAX_PAGE_BYTES = 1024 * 1024
+
+
+def read_pages(repo: Path, slug: str) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The client's extra pages (projects/<slug>/pages/*.md): name -> text, and the refused ones.
+
+    Only regular files that lie in the client's own folder are read: a symlink (to another
+    client's project.yml, or anywhere else) is refused, never followed, and so is a pages
+    folder that is itself a link. Each refusal is an error that names the file.
+    """
+    client = repo / "projects" / slug
+    folder = client / "pages"
+    display = f"projects/{slug}/pages"
+    problems: list[Diagnostic] = []
+
+    def refuse(name: str, message: str) -> None:
+        problems.append(Diagnostic(Pos(f"{display}/{name}" if name else display, 1, 1), "", message))
+
+    if folder.is_symlink():
+        refuse("", "the pages folder is a symbolic link; make it a real folder inside the client's folder")
+        return {}, problems
+    if not folder.is_dir():
+        return {}, problems
+    pages = {}
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if not entry.name.endswith(".md"):
+            continue
+        if entry.is_symlink():
+            refuse(entry.name, "is a symbolic link; extra pages must be files in this folder, not links")
+        elif not entry.is_file(follow_symlinks=False):
+            refuse(entry.name, "is not a regular file")
+        elif not PAGE_NAME.fullmatch(entry.name):
+            refuse(entry.name, "name the page with letters, digits, '-', '_' or '.', ending in .md")
+        elif not Path(entry.path).resolve().is_relative_to(client.resolve()):
+            refuse(entry.name, "lies outside the client's folder")
+        elif entry.stat(follow_symlinks=False).st_size > MAX_PAGE_BYTES:
+            refuse(entry.name, f"is larger than {MAX_PAGE_BYTES} bytes (1 MiB)")
+        else:
+            try:
+                pages[entry.name] = _read_text(entry.path)
+            except UnicodeDecodeError:
+                refuse(entry.name, "is not valid UTF-8; save it as UTF-8")
+            except OSError as exc:
+                refuse(entry.name, f"cannot be read: {exc.strerror}")
+    return pages, problems
+
+
+SANITISED = (
+    "left out of the page: a page shows text, lists, tables and links to http(s), mailto, tel or pages "
+    "of the handbook, and loads nothing from elsewhere"
+)
+
+
+def unsafe_html(file: str, source: str, path: str = "", pos: Pos | None = None) -> list[Diagnostic]:
+    """A warning for each thing the sanitiser leaves out of a piece of user Markdown, at the line
+    that holds it (the page stays, without it)."""
+    out = []
+    lines = source.split("\n")
+    for item in sanitize.removed(source):
+        needle = item.split("=", 1)[1].rstrip(">") if "=" in item else item.strip("<>").split(" ")[-1]
+        line = next((n for n, text in enumerate(lines, 1) if needle.lower() in text.lower()), 1)
+        where = pos or Pos(file, line, 1)
+        out.append(Diagnostic(where, path, f"{item} {SANITISED}", "warning", "unsafe-html"))
+    return out
+
+
+def _read_text(path: str) -> str:
+    """A file's text, never through a symbolic link (O_NOFOLLOW: a link swapped in after the check)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(MAX_PAGE_BYTES + 1).decode("utf-8").removeprefix("\ufeff")
+
+
+def check_source(data: bytes, display: str, catalog: Catalog) -> tuple[Resolved | None, list[Diagnostic]]:
+    """The same checks on a file's bytes from elsewhere (a git revision): resolved or None, and diagnostics."""
+    try:
+        root, dup_errors = parse_mapping(data, display)
+    except UserError as exc:
+        return None, exc.diagnostics
+    resolved, diagnostics = check_tree(root, dup_errors, catalog)
+    return (None if has_errors(diagnostics) else resolved), diagnostics
+
+
+def check_tree(root: Map, dup_errors: list[Diagnostic], catalog: Catalog) -> tuple[Resolved | None, list[Diagnostic]]:
+    """shape -> references -> rules; later stages run only when earlier ones are clean."""
+    ctx = Ctx(diagnostics=list(dup_errors))
+    project = fmt.PROJECT.check(root, "", ctx)
+    if project is INVALID or has_errors(ctx.diagnostics):
+        return None, sorted(ctx.diagnostics, key=Diagnostic.sort_key)
+    locate = locator(ctx.locations, root.pos)
+    resolved, found = resolve(project, catalog, locate)
+    diagnostics = ctx.diagnostics + found
+    if has_errors(found):
+        return None, sorted(diagnostics, key=Diagnostic.sort_key)
+    diagnostics = apply_accepts(diagnostics + check_rules(resolved, locate), project.accept, locate)
+    return resolved, sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def apply_accepts(diagnostics: list[Diagnostic], accepts: list, locate) -> list[Diagnostic]:
+    """Warnings matched by an ``accept:`` entry (same rule, same key path) become accepted ones;
+    an entry that matches no warning is a warning of its own (stale acceptance)."""
+    reasons = {(a.rule, a.at): a.reason for a in accepts}
+    used: set[tuple[str, str]] = set()
+    out = []
+    for d in diagnostics:
+        key = (d.rule, d.path)
+        if d.severity == "warning" and key in reasons:
+            used.add(key)
+            d = replace(d, accepted=reasons[key])
+        out.append(d)
+    for i, a in enumerate(accepts):
+        if (a.rule, a.at) not in used:
+            path = f"accept[{i}]"
+            message = (
+                f"nothing to accept: no '{a.rule}' warning at {a.at} (any more); remove this entry, "
+                "or copy rule id and key path from the warning handbook check shows"
+            )
+            out.append(Diagnostic(locate(path), path, message, "warning", "stale-accept"))
+    return out
+
+
+def discover(repo: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Client slugs under projects/, and problems with folder names."""
+    slugs, problems = [], []
+    base = repo / "projects"
+    for entry in sorted(base.iterdir()) if base.is_dir() else []:
+        if not entry.is_dir() or entry.name.startswith((".", "_")):
+            continue
+        display = f"projects/{entry.name}"
+        if not SLUG.fullmatch(entry.name):
+            problems.append(
+                Diagnostic(
+                    Pos(display, 1, 1),
+                    "",
+                    f"folder name '{entry.name}' is not a valid "
+                    "client slug (lower-case letters, digits and '-', at most 63)",
+                )
+            )
+        elif not (entry / "project.yml").is_file():
+            problems.append(Diagnostic(Pos(display, 1, 1), "", "this client folder has no project.yml"))
+        else:
+            slugs.append(entry.name)
+    return slugs, problems
+
+
+def select(repo: Path, wanted: list[str]) -> tuple[list[str], list[Diagnostic]]:
+    slugs, problems = discover(repo)
+    if not wanted:
+        return slugs, problems
+    for slug in wanted:
+        if slug not in slugs:
+            raise UsageError(f"no client project '{slug}' in projects/{did_you_mean(slug, slugs)}")
+    return list(dict.fromkeys(wanted)), [p for p in problems if any(f"/{s}" in p.pos.file for s in wanted)]
+
+
+def check_all(repo: Path, wanted: list[str] | None = None) -> CheckRun:
+    slugs, problems = select(repo, wanted or [])
+    catalog, catalog_diags = load_catalog(repo)
+    run = CheckRun(catalog, [], problems + catalog_diags)
+    for slug in slugs:
+        if catalog is None:
+            run.results.append(ProjectResult(slug, project_file(slug)))
+        else:
+            run.results.append(check_project(repo, slug, catalog))
+    return run
