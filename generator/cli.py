@@ -6,7 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.project.check import UsageError
+from generator import errors
+from generator.builder.engines import DEFAULT as DEFAULT_ENGINE
+from generator.builder.engines import NAMES as ENGINES
+from generator.errors import HandbookError, UsageError, UserError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N stable slices of the clients")
     build.add_argument("--force", action="store_true", help="rebuild clients whose inputs did not change")
     build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help=f"the site engine (default {DEFAULT_ENGINE}); all build the same handbook",
+    )
+    build.add_argument("--verbose", "-v", action="store_true", help="say which fast paths are on, and why not")
+    build.add_argument(
         "--pdf",
         action="store_true",
         help="also print each client's whole handbook to OUT/SLUG/handbuch.pdf (handbook.pdf in English)",
@@ -60,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     generate = sub.add_parser("generate", help="write each client's portable MkDocs project to OUT/<slug>/")
     generate.add_argument("slugs", nargs="*", metavar="SLUG")
     generate.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    generate.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="the engine it is written for")
 
     serve = sub.add_parser("serve", help="preview one client on 127.0.0.1, rebuilding on every change")
     serve.add_argument("slug", metavar="SLUG")
@@ -68,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("pdf", help="build one client and print its whole handbook to OUT/SLUG/handbuch.pdf")
     pdf.add_argument("slug", metavar="SLUG")
     pdf.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    pdf.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="the site engine")
 
     diff = sub.add_parser("diff", help="what changed in a project between git revisions, in words")
     diff.add_argument("slug", metavar="SLUG")
@@ -111,19 +123,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _build_internal(args, reporter)
     if args.days is not None:
         raise UsageError("--days only applies to --internal")
-    run = build_all(args.repo, args.slugs, args.out, progress, args.jobs, args.shard, args.force, args.pdf)
+    if args.verbose:
+        for line in fastpath_report(args.engine):
+            reporter.line(line)
+    run = build_all(args.repo, args.slugs, args.out, progress, args.jobs, args.shard, args.force, args.pdf, args.engine)
     return reporter.build_summary(run.check, run.outcomes, args.out)
 
 
+def fastpath_report(engine: str) -> list[str]:
+    """One line per fast path: on, or off and why (outside the versions it was tested on)."""
+    if engine != "mkdocs":
+        return [f"fast paths: off (they are written for MkDocs; engine {engine})"]
+    from generator.builder import fastpaths
+
+    return [f"fast path {name}: {state}" for name, state in fastpaths.status().items()]
+
+
 def _build_internal(args: argparse.Namespace, reporter) -> int:
+    from generator.layout import INTERNAL
+    from generator.pipeline import build_internal
     from generator.portfolio.data import DAYS
-    from generator.portfolio.site import INTERNAL, build_internal
 
     if args.slugs or args.shard:
         raise UsageError("--internal builds one site across all clients; it takes no SLUG or --shard")
     if args.days is not None and not 1 <= args.days <= 3660:
         raise UsageError("--days takes a number of days from 1 to 3660")
-    run, outcome = build_internal(args.repo, args.out, days=args.days or DAYS)
+    run, outcome = build_internal(args.repo, args.out, days=args.days or DAYS, engine=args.engine)
     reporter.progress(1, 1, outcome)
     code = reporter.build_summary(run, [outcome], args.out)
     if outcome.state == "built":
@@ -146,7 +171,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         outdir.recover(args.out)
         for result in run.results:
             if result.ok:
-                folder = generate_client(args.repo, result, args.out)
+                folder = generate_client(args.repo, result, args.out, args.engine)
                 reporter.line(f"{result.slug}: generated {folder}/mkdocs.yml")
     return code
 
@@ -189,7 +214,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     from generator.report import Reporter
 
     _refuse_inside(args)
-    run = build_all(args.repo, [args.slug], args.out, pdf=True)
+    run = build_all(args.repo, [args.slug], args.out, pdf=True, engine=args.engine)
     reporter = Reporter()
     for outcome in run.outcomes:
         if outcome.state == "failed":
@@ -226,22 +251,16 @@ def main(argv: list[str] | None = None) -> int:
             f"handbook: {args.repo.resolve()} has no projects/ folder; run handbook from the repository root",
             file=sys.stderr,
         )
-        return 2
-    from generator.diagrams.svg import DotMissing
-    from generator.project.diagnostics import UserError
-
+        return errors.USAGE
     try:
         return COMMANDS[args.command](args)
-    except UsageError as exc:
-        print(f"handbook: {exc}", file=sys.stderr)
-        return 2
-    except DotMissing as exc:
-        print(f"handbook: {exc}", file=sys.stderr)
-        return 1
-    except UserError as exc:
+    except UserError as exc:  # the boundary for every failure that is a message (generator/errors.py)
         for diagnostic in exc.diagnostics:
             print(diagnostic.human(), file=sys.stderr)
-        return 1
+        return exc.exit_code
+    except HandbookError as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("handbook: interrupted", file=sys.stderr)
-        return 130
+        return errors.INTERRUPTED

@@ -507,3 +507,11 @@ def recurrence(lang: str, kind: str, until: date | None) -> str:
     """wöchentlich bis 24.11.2027 / weekly until 24 Nov 2027."""
     text = LABELS[lang][kind]
     return f"{text} {LABELS[lang]['until']} {short_date(lang, until)}" if until else text
+
+
+def period(lang: str, start: date | None, end: date | None, short: bool = False) -> str:
+    """3. Februar 2027 – 30. November 2027 (or 03.02.2027 – 30.11.2027); '' without either end."""
+    if not (start or end):
+        return ""
+    form = short_date if short else long_date
+    return f"{form(lang, start) if start else '…'} – {form(lang, end) if end else '…'}"

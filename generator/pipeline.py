@@ -1,7 +1,9 @@
-"""build_client() and build_all(): the whole pipeline, read top to bottom.
+"""The build, read top to bottom: check -> read -> draw -> render -> build -> verify -> swap.
 
-check (load -> shape -> resolve -> rules) -> render pages -> render diagrams ->
-MkDocs build into a temporary folder -> verify -> swap in -> remember the inputs' hash.
+``build_client`` is one client's whole way from its checked model to its site in OUT/<slug>/;
+``build_all`` runs it for many clients (in worker processes, skipping unchanged ones);
+``build_internal`` takes the consultancy's portfolio the same way; ``generate_client`` stops
+before the engine and writes the portable project instead.
 """
 
 from __future__ import annotations
@@ -9,22 +11,31 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import shutil
 import signal
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from generator.builder import incremental
+from generator import builder, layout
+from generator.builder import engines, incremental
 from generator.builder import output as outdir
-from generator.builder.site import BuildError, mkdocs_build, source_date_epoch, swap_in, temp_folder, write_client
-from generator.builder.verify import verify_site
-from generator.diagrams.svg import DotFailed
-from generator.exports.pdf import PdfFailed, pdf_name, print_pdf
-from generator.project.check import CheckRun, ProjectResult, UsageError, check_project, load_catalog, select
+from generator.diagrams import charts, svg
+from generator.errors import BuildError, UsageError
+from generator.exports import downloads
+from generator.exports.pdf import pdf_name, print_pdf
+from generator.history import git
+from generator.history.changes import history
+from generator.layout import INTERNAL, Repo
+from generator.project.check import CheckRun, ProjectResult, check_all, check_project, load_catalog, select
+from generator.project.pages import read_chapters, read_pages
+from generator.project.resolve import Resolved
+from generator.render.site import ClientInputs, Site, client_site
+from generator.render.view import View
 
 
 @dataclass
@@ -41,57 +52,135 @@ class BuildRun:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def generate_client(repo: Path, result: ProjectResult, out: Path) -> Path:
-    """Write the portable MkDocs project of one client to out/<slug>/ (swapped in whole); ``out``
-    must be claimed (outdir.claim) and locked by the caller."""
-    assert result.resolved is not None
-    tmp = temp_folder(out, result.slug)
+@dataclass(frozen=True)
+class Options:
+    engine: str = engines.DEFAULT
+    pdf: bool = False  # also print the whole handbook to OUT/<slug>/handbuch.pdf
+
+
+# one client ----------------------------------------------------------------------------------------
+
+
+def build_client(repo: Path, result: ProjectResult, out: Path, options: Options = Options()) -> Outcome:
+    """One checked client, from its model to OUT/<slug>/; a failure keeps the previous site.
+
+    The PDF (``options.pdf``, or whenever the site being replaced has one) is printed from the
+    new site before the swap, so it always shows what the site shows.
+    """
+    start = time.perf_counter()
+    if not result.ok or result.resolved is None:
+        return Outcome(result.slug, "failed", reason="the project file has errors; previous site kept")
+    slug, view = result.slug, View(result.resolved)
     try:
-        write_client(repo, result.slug, result.resolved, tmp, source_date_epoch(repo, result.slug))
-        swap_in(tmp, out / result.slug)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        inputs = read_inputs(repo, slug, result.resolved)  # files, git history, the time stamp
+        inputs = replace(inputs, svgs=draw(view))  # dot
+        site = client_site(view, inputs)  # pure: model and inputs in, pages and files out
+        with builder.staged(out, slug) as stage:
+            html = builder.build(site, stage, Repo(repo).base_config, options.engine, epoch(inputs))
+            if options.pdf or has_pdf(out, slug):
+                print_pdf(html, html / pdf_name(view.lang))
+            incremental.forget(out, slug)
+            builder.swap_in(html, out / slug)
+        incremental.remember(repo, out, slug, options.engine)
+    except BuildError as exc:
+        return Outcome(slug, "failed", time.perf_counter() - start, f"{exc}; previous site kept")
+    except OSError as exc:  # a full disk, a read-only folder: this client fails, the others go on
+        return Outcome(slug, "failed", time.perf_counter() - start, f"{_cannot_write(exc)}; previous site kept")
+    return Outcome(slug, "built", time.perf_counter() - start)
+
+
+def generate_client(repo: Path, result: ProjectResult, out: Path, engine: str = engines.DEFAULT) -> Path:
+    """The portable project of one client in OUT/<slug>/ (swapped in whole); ``out`` must be
+    claimed and locked by the caller."""
+    assert result.resolved is not None
+    view = View(result.resolved)
+    inputs = replace(read_inputs(repo, result.slug, result.resolved), svgs=draw(view))
+    with builder.staged(out, result.slug) as stage:
+        builder.generate(client_site(view, inputs), stage / "project", Repo(repo).base_config, engine)
+        builder.swap_in(stage / "project", out / result.slug)
     return out / result.slug
 
 
-def build_client(repo: Path, result: ProjectResult, out: Path, pdf: bool = False) -> Outcome:
-    """One checked client: render pages and diagrams -> MkDocs -> verify -> PDF -> swap in.
+def read_inputs(repo: Path, slug: str, resolved: Resolved) -> ClientInputs:
+    """Everything a client's site is made from besides the model, read from disk and git."""
+    view = View(resolved)
+    stamp = datetime.fromtimestamp(source_date_epoch(repo, slug), UTC)
+    extra, refused = read_pages(repo, slug)
+    if refused:  # `check` reports these; a build never reads around them
+        raise BuildError("; ".join(d.human() for d in refused))
+    return ClientInputs(
+        stamp=stamp,
+        downloads=downloads.client_downloads(view, slug, stamp),
+        download_texts=downloads.link_texts(view),
+        chapters=read_chapters(repo, view.lang),
+        extra_pages=extra,
+        history=history(repo, slug, resolved.catalog, view.lang),
+    )
 
-    The PDF (``pdf``, or whenever the site being replaced has one: `handbook pdf` made it)
-    is printed from the new site before the swap, so it always shows what the site shows.
-    """
+
+def draw(view: View) -> dict[str, str]:
+    """Every diagram of the client as inline SVG (one dot process for them all)."""
+    dots = charts.client_diagrams(view)
+    return svg.render_all(dots, titles={name: charts.alt_text(view, name) for name in dots})
+
+
+def epoch(inputs: ClientInputs) -> int:
+    return int(inputs.stamp.timestamp())
+
+
+def source_date_epoch(repo: Path, slug: str) -> int:
+    """SOURCE_DATE_EPOCH if set, else the last commit time of the client's inputs, else the
+    project file's modification time."""
+    if env := os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(env)
+    committed = git.last_commit_time(repo, layout.client_inputs(slug))
+    return committed if committed is not None else int((repo / layout.project_file(slug)).stat().st_mtime)
+
+
+def has_pdf(out: Path, slug: str) -> bool:
+    """The site being replaced has a PDF (`handbook pdf` made it): the new one gets one too."""
+    return any((out / slug / pdf_name(lang)).is_file() for lang in ("de", "en"))
+
+
+def _cannot_write(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot write{where}: {exc.strerror}; {outdir.advice(exc)}"
+
+
+# the internal portfolio ----------------------------------------------------------------------------
+
+
+def build_internal(
+    repo: Path, out: Path, today: date | None = None, days: int | None = None, engine: str = engines.DEFAULT
+) -> tuple[CheckRun, Outcome]:
+    """check every client -> portfolio pages -> build -> verify -> swap into OUT/_internal/; a
+    client with errors never stops it."""
+    from generator.portfolio import site
+
     start = time.perf_counter()
-    if not result.ok:
-        return Outcome(result.slug, "failed", reason="the project file has errors; previous site kept")
-    assert result.resolved is not None
-    tmp = temp_folder(out, result.slug)
-    document = pdf_name(result.resolved.lang)
+    run = check_all(repo)
+    stamp = site.internal_epoch(repo, run, source_date_epoch)
+    internal = site.internal_site(run, today or site.default_today(), datetime.fromtimestamp(stamp, UTC), days)
+    builder.claim(out)
+    with builder.locked(out):
+        builder.recover(out)
+        outcome = _build_site(repo, internal, out, INTERNAL, engine, stamp, start)
+    return run, outcome
+
+
+def _build_site(repo: Path, site: Site, out: Path, name: str, engine: str, stamp: int, start: float) -> Outcome:
     try:
-        source = tmp / "src"
-        source.mkdir()
-        epoch = source_date_epoch(repo, result.slug)
-        write_client(repo, result.slug, result.resolved, source, epoch, portable=False)
-        html = tmp / "html"
-        mkdocs_build(source / "mkdocs.yml", html, epoch)
-        verify_site(html)
-        if pdf or (out / result.slug / document).is_file():
-            print_pdf(html, html / document)
-        incremental.forget(out, result.slug)
-        swap_in(html, out / result.slug)
-        incremental.remember(repo, out, result.slug)
+        with builder.staged(out, name) as stage:
+            html = builder.build(site, stage, Repo(repo).base_config, engine, stamp)
+            builder.swap_in(html, out / name)
     except BuildError as exc:
-        return Outcome(result.slug, "failed", time.perf_counter() - start, f"MkDocs: {exc}")
-    except DotFailed as exc:
-        return Outcome(result.slug, "failed", time.perf_counter() - start, f"Graphviz: {exc}")
-    except PdfFailed as exc:
-        return Outcome(result.slug, "failed", time.perf_counter() - start, f"PDF: {exc}; previous site kept")
-    except OSError as exc:  # a full disk, a read-only folder: this client fails, the others go on
-        where = f" {exc.filename}" if exc.filename else ""
-        reason = f"cannot write{where}: {exc.strerror}; {outdir.advice(exc)}; previous site kept"
-        return Outcome(result.slug, "failed", time.perf_counter() - start, reason)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return Outcome(result.slug, "built", time.perf_counter() - start)
+        return Outcome(name, "failed", time.perf_counter() - start, str(exc))
+    except OSError as exc:
+        return Outcome(name, "failed", time.perf_counter() - start, _cannot_write(exc))
+    return Outcome(name, "built", time.perf_counter() - start)
+
+
+# many clients ---------------------------------------------------------------------------------------
 
 
 def shard(slugs: list[str], spec: str | None) -> list[str]:
@@ -106,28 +195,86 @@ def shard(slugs: list[str], spec: str | None) -> list[str]:
     return [s for s in slugs if int(hashlib.sha256(s.encode()).hexdigest(), 16) % n == k - 1]
 
 
-def _build_one(repo: Path, slug: str, out: Path, catalog, pdf: bool = False) -> tuple[Outcome, ProjectResult]:
+def build_all(
+    repo: Path,
+    slugs: list[str],
+    out: Path,
+    progress: Callable[[int, int, Outcome], None] | None = None,
+    jobs: int | None = None,
+    shard_spec: str | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    engine: str = engines.DEFAULT,
+) -> BuildRun:
+    """Build every selected client; unchanged ones are skipped unless ``force``.
+
+    Each client is checked where it is built (in a worker process when there are several),
+    so the parent holds no project models and its memory stays flat. The output folder must
+    be ours (new, empty, or made by a build) and is locked meanwhile.
+    """
+    engines.get(engine)  # an unknown engine is a usage error before anything is touched
+    chosen, problems = select(repo, slugs)
+    builder.claim(out)
+    with builder.locked(out):
+        builder.recover(out)
+        options = Options(engine, pdf)
+        return _build_all(repo, shard(chosen, shard_spec), problems, out, progress, jobs, force, options)
+
+
+def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Options) -> BuildRun:
+    todo = [
+        s
+        for s in chosen
+        if force or not incremental.is_current(repo, out, s, options.engine) or (options.pdf and not has_pdf(out, s))
+    ]
+    catalog, catalog_problems = load_catalog(repo) if todo else (None, [])
+    run = BuildRun(CheckRun(catalog, [], problems + catalog_problems))
+    outcomes = {s: Outcome(s, "skipped", reason="unchanged") for s in chosen if s not in todo}
+    if todo and catalog is None:
+        for slug in todo:
+            run.check.results.append(ProjectResult(slug, layout.project_file(slug)))
+            outcomes[slug] = Outcome(slug, "failed", reason="the catalog projects/roles.yml has errors")
+    elif todo:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        with _pool(workers) as pool:
+            builds = _pooled(pool, repo, todo, out, options) if pool else _serial(repo, todo, out, catalog, options)
+            for done, (outcome, result) in enumerate(builds, 1):
+                outcomes[outcome.slug] = outcome
+                run.check.results.append(result)
+                if progress:
+                    progress(done, len(todo), outcome)
+    run.check.results.sort(key=lambda r: chosen.index(r.slug))
+    run.outcomes = [outcomes[s] for s in chosen]
+    return run
+
+
+def _build_one(repo: Path, slug: str, out: Path, catalog, options: Options) -> tuple[Outcome, ProjectResult]:
     """Check and build one client; the result keeps its diagnostics, not the model."""
     result = check_project(repo, slug, catalog)
-    outcome = build_client(repo, result, out, pdf)
+    outcome = build_client(repo, result, out, options)
     result.resolved = None
     return outcome, result
 
 
-# Worker side: one catalog per process, MkDocs' theme templates compiled once per process.
+def _prepare(options: Options) -> None:
+    """Once per process: the fast paths of the engine (where tested for its versions)."""
+    if options.engine == "mkdocs":
+        from generator.builder import fastpaths
+
+        fastpaths.install(keep_templates=True)
+
+
+# Worker side: one catalog per process, the engine's templates compiled once per process.
 _worker_catalog: dict = {}
 
 
-def _worker_build(repo: Path, slug: str, out: Path, pdf: bool = False) -> tuple[Outcome, ProjectResult]:
-    from generator.builder import fastpaths as engine
-    from generator.diagrams import svg
-
-    engine.install(keep_templates=True)
+def _worker_build(repo: Path, slug: str, out: Path, options: Options) -> tuple[Outcome, ProjectResult]:
+    _prepare(options)
     svg.DEFAULT_JOBS = 1
     key = str(repo)
     if key not in _worker_catalog:
         _worker_catalog[key] = load_catalog(repo)[0]
-    done = _build_one(repo, slug, out, _worker_catalog[key], pdf)
+    done = _build_one(repo, slug, out, _worker_catalog[key], options)
     _settle()
     return done
 
@@ -145,55 +292,8 @@ def _settle() -> None:
         _settled = True
 
 
-def build_all(
-    repo: Path,
-    slugs: list[str],
-    out: Path,
-    progress=None,
-    jobs: int | None = None,
-    shard_spec: str | None = None,
-    force: bool = False,
-    pdf: bool = False,
-) -> BuildRun:
-    """Build every selected client; unchanged ones are skipped unless ``force``.
-
-    Each client is checked where it is built (in a worker process when there are
-    several), so the parent holds no project models and its memory stays flat. The output
-    folder must be ours (new, empty, or made by a build) and is locked meanwhile.
-    """
-    chosen, problems = select(repo, slugs)
-    outdir.claim(out)
-    with outdir.locked(out):
-        outdir.recover(out)
-        return _build_all(repo, chosen, problems, out, progress, jobs, shard_spec, force, pdf)
-
-
-def _build_all(repo, chosen, problems, out, progress, jobs, shard_spec, force, pdf) -> BuildRun:
-    chosen = shard(chosen, shard_spec)
-    todo = [s for s in chosen if force or not incremental.is_current(repo, out, s) or (pdf and not _has_pdf(out, s))]
-    catalog, catalog_problems = load_catalog(repo) if todo else (None, [])
-    run = BuildRun(CheckRun(catalog, [], problems + catalog_problems))
-    outcomes = {s: Outcome(s, "skipped", reason="unchanged") for s in chosen if s not in todo}
-    if todo and catalog is None:
-        for slug in todo:
-            run.check.results.append(ProjectResult(slug, f"projects/{slug}/project.yml"))
-            outcomes[slug] = Outcome(slug, "failed", reason="the catalog projects/roles.yml has errors")
-    elif todo:
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        with _pool(workers) as pool:
-            builds = _pooled(pool, repo, todo, out, pdf) if pool else _serial(repo, todo, out, catalog, pdf)
-            for done, (outcome, result) in enumerate(builds, 1):
-                outcomes[outcome.slug] = outcome
-                run.check.results.append(result)
-                if progress:
-                    progress(done, len(todo), outcome)
-    run.check.results.sort(key=lambda r: chosen.index(r.slug))
-    run.outcomes = [outcomes[s] for s in chosen]
-    return run
-
-
 @contextmanager
-def _pool(workers: int):
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     if workers <= 1:
         yield None
         return
@@ -217,21 +317,15 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _has_pdf(out: Path, slug: str) -> bool:
-    return any((out / slug / pdf_name(lang)).is_file() for lang in ("de", "en"))
-
-
-def _serial(repo: Path, slugs: list[str], out: Path, catalog, pdf: bool = False):
-    from generator.builder import fastpaths as engine
-
-    engine.install(keep_templates=True)
+def _serial(repo: Path, slugs: list[str], out: Path, catalog, options: Options):
+    _prepare(options)
     for i, slug in enumerate(slugs):
-        yield _build_one(repo, slug, out, catalog, pdf)
+        yield _build_one(repo, slug, out, catalog, options)
         if i == 0 and len(slugs) > 1:
             _settle()
 
 
-def _pooled(pool: ProcessPoolExecutor, repo: Path, slugs: list[str], out: Path, pdf: bool = False):
-    futures = [pool.submit(_worker_build, repo, slug, out, pdf) for slug in slugs]
+def _pooled(pool: ProcessPoolExecutor, repo: Path, slugs: list[str], out: Path, options: Options):
+    futures = [pool.submit(_worker_build, repo, slug, out, options) for slug in slugs]
     for future in as_completed(futures):
         yield future.result()

@@ -9,21 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import MissingTool, UsageError, UserError
 from generator.history import changes
-from generator.history.changes import (
-    Entry,
-    changes_page,
-    cmd_diff,
-    diff_revisions,
-    history,
-    resolve_text,
-    semantic_diff,
-)
-from generator.project.check import UsageError, load_catalog
-from generator.project.diagnostics import UserError
+from generator.history.changes import cmd_diff, diff_revisions, history, resolve_text, semantic_diff
+from generator.project.check import load_catalog
+from generator.render.pages import Context, page_table, render_page
+from generator.render.site import Entry
 from generator.render.view import View
 
 from .conftest import make_repo
+
+
+def changes_page(view: View, entries: list[Entry] | None) -> str:
+    """The changes page as the site renders it, from the page table's row for it."""
+    page = next(p for p in page_table(view, history=entries) if p.template == "changes.md.j2")
+    return render_page(page, Context(view))
+
 
 SLUG = "beispiel"
 FILE = f"projects/{SLUG}/project.yml"
@@ -235,7 +236,7 @@ def test_without_git_there_is_no_history_and_diff_says_why(
 ) -> None:
     monkeypatch.setenv("PATH", str(history_de / "no-bin-here"))
     assert history(history_de, SLUG, catalog, "de") is None
-    with pytest.raises(UsageError, match="git is not installed"):
+    with pytest.raises(MissingTool, match="git was not found"):
         diff_revisions(history_de, SLUG, catalog, None, None, "de")
 
 

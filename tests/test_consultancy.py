@@ -23,8 +23,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from generator.pipeline import build_all
-from generator.portfolio.site import build_internal
+from generator.pipeline import build_all, build_internal
 from generator.project.check import check_all
 
 from .conftest import FIXTURES, ROOT

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.builder import fastpaths as engine
-from generator.builder.fastpaths import mdfast, printsite, search
+from generator.builder.fastpaths import mdfast, search
 from generator.builder.verify import CSS_URL, EXTERNAL, external_tags, has_css_url
 from generator.pipeline import build_all
 from generator.project.check import select
@@ -128,32 +127,6 @@ def test_inline_pass_is_what_the_build_uses(example_site: Path) -> None:
 
     engine.install()
     assert InlineProcessor.run is mdfast.run
-
-
-def test_anchor_rewrite_matches_the_plugin_on_the_built_pages(example_site: Path) -> None:
-    pages = sorted((example_site / "site").rglob("*.html"))
-    assert len(pages) > 40
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        assert printsite.update_anchor_ids(html, "k") == printsite.STOCK(html, "k"), page
-
-
-def test_anchor_rewrite_matches_the_plugin_on_generated_html() -> None:
-    samples = texts(HTML_PIECES, 3000, seed=7)
-    changed = 0
-    for html in samples:
-        expected = printsite.STOCK(html, "pk")
-        assert printsite.update_anchor_ids(html, "pk") == expected, repr(html)
-        changed += expected != html
-    assert changed > 100  # the comparison covered pages the rewrite changes
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(HTML_PIECES), max_size=80).map("".join))
-def test_anchor_matches_are_the_plugins_matches(html: str) -> None:
-    regex = printsite.TAG_WITH_ID
-    if not re.search(r'id="[^"]*\n', html, re.I):
-        assert [m.span() for m in printsite.matches(regex, html)] == [m.span() for m in regex.finditer(html)]
 
 
 @settings(max_examples=500, deadline=None)
@@ -268,3 +241,27 @@ def test_a_release_without_the_replaced_parts_builds_with_its_own_code() -> None
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_fast_path_is_on_only_for_the_releases_it_was_tested_on(monkeypatch) -> None:
+    from generator.builder import fastpaths
+
+    assert fastpaths.gate("mdfast") == "on"  # the constrained test environment has exactly those
+    monkeypatch.setitem(fastpaths.TESTED, "mdfast", {"markdown": "3.0.0"})
+    state = fastpaths.gate("mdfast")
+    assert state.startswith("off: markdown 3.11.3 (tested on 3.0.0)"), state
+
+
+def test_an_untested_release_runs_the_stock_code_and_verbose_says_so(tmp_path) -> None:
+    code = (
+        "from generator.builder import fastpaths\n"
+        "fastpaths.TESTED['mdfast'] = {'markdown': '0.0.1'}\n"
+        "fastpaths.install()\n"
+        "from markdown.treeprocessors import InlineProcessor\n"
+        "from generator.builder.fastpaths import mdfast\n"
+        "assert InlineProcessor.run is not mdfast.run, 'the fast path ran on an untested release'\n"
+        "print(fastpaths.status()['mdfast'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("off: markdown 3.11.3 (tested on 0.0.1)")

@@ -12,9 +12,12 @@ import icalendar
 import pytest
 import yaml
 
-from generator.pipeline import build_all
+from generator.builder import engines
+from generator.builder import project as builder_project
+from generator.layout import INTERNAL
+from generator.pipeline import build_all, build_internal
 from generator.portfolio.data import notes_markdown, occurrences, overdue_reviews, people, upcoming
-from generator.portfolio.site import INTERNAL, build_internal, internal_config, workload_diagnostics
+from generator.portfolio.site import internal_site, workload_diagnostics
 from generator.project.check import check_all
 from generator.project.model import Meeting
 
@@ -140,15 +143,16 @@ def test_every_link_resolves_and_only_client_links_leave_the_site(site: Path) ->
     assert {p.what for p in report.problems} == {"points above the site root"}
 
 
-def test_internal_site_is_german_noindex_search_only(site: Path) -> None:
+def test_internal_site_is_german_noindex_search_only(site: Path, run) -> None:
     page = read(site / INTERNAL / "index.html")
     assert '<html lang="de"' in page and '<meta name="robots" content="noindex, nofollow">' in page
     assert "<title>Portfolio (intern)</title>" in page
     assert (site / INTERNAL / "search" / "search_index.json").is_file()
     assert not (site / INTERNAL / "print_page").exists()
-    config = internal_config(Path("/r"), Path("/r/tmp/src"))
+    internal = internal_site(run, TODAY, datetime(2027, 1, 1, tzinfo=UTC))
+    config = builder_project.config(internal, "../../mkdocs.yml", None, engines.get("mkdocs"), js=False)
     assert config["INHERIT"] == "../../mkdocs.yml" and config["plugins"] == [{"search": {"lang": "de"}}]
-    assert config["extra"] == {"noindex": True, "generator": False}
+    assert config["extra"] == {"noindex": True, "generator": False} and "extra_javascript" not in config
 
 
 def test_internal_markers_are_in_the_internal_site_and_nowhere_else(site: Path) -> None:
@@ -300,9 +304,10 @@ def test_two_builds_with_the_same_epoch_are_identical(site: Path, tmp_path: Path
 
 def test_config_is_plain_yaml_with_german_nav(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", fixtures=True)
-    from generator.portfolio.site import write_internal
-
-    write_internal(repo, check_all(repo), tmp_path / "src", TODAY, int(EPOCH))
+    internal = internal_site(check_all(repo), TODAY, datetime.fromtimestamp(int(EPOCH), UTC))
+    builder_project.write(
+        internal, tmp_path / "src", repo / "mkdocs.yml", engines.get("mkdocs"), portable=True, js=False
+    )
     config = yaml.safe_load((tmp_path / "src" / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["site_name"] == "Portfolio (intern)" and config["theme"]["language"] == "de"
     assert [next(iter(item)) for item in config["nav"]] == [

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import UserError
 from generator.project.check import check_all
-from generator.project.diagnostics import Diagnostic, Pos, UserError
+from generator.project.diagnostics import Diagnostic, Pos
 from generator.project.yamlload import MAX_BYTES, Map, Scalar, Seq, load_file, parse
 
 from .conftest import CASES, make_repo

@@ -134,7 +134,7 @@ def test_a_write_error_fails_that_client_with_a_message_and_the_others_build(
             raise OSError(code, os.strerror(code), str(dst))
         return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr("generator.builder.site.shutil.copyfile", copyfile)
+    monkeypatch.setattr("generator.builder.project.shutil.copyfile", copyfile)
     run = build_all(repo, [], repo / "site", jobs=1)
     by_slug = {o.slug: o for o in run.outcomes}
     assert by_slug["zwei"].state == "built"

@@ -51,7 +51,7 @@ def test_new_refuses_a_slug_with_a_final_newline(tmp_path: Path) -> None:
 def test_new_on_a_full_disk_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from generator.project.check import UsageError
+    from generator.errors import UsageError
     from generator.render import scaffold
 
     repo = make_repo(tmp_path)

@@ -15,8 +15,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from generator.errors import UserError
 from generator.project import format as fmt
-from generator.project.diagnostics import UserError
 from generator.project.schema import INVALID, Ctx
 from generator.project.yamlload import Map, Node, Scalar, Seq, load_file
 

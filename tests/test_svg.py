@@ -10,7 +10,8 @@ import pytest
 
 from generator.diagrams import svg as svg_module
 from generator.diagrams.dot import label
-from generator.diagrams.svg import DotFailed, DotMissing, inline, render_all, run_dot
+from generator.diagrams.svg import DotFailed, inline, render_all, run_dot
+from generator.errors import MissingTool
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -144,8 +145,10 @@ def test_dot_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     with pytest.raises(
-        DotMissing,
-        match=re.escape("Graphviz 'dot' was not found; install it: apt-get install graphviz (Debian/Ubuntu)"),
+        MissingTool,
+        match=re.escape(
+            "Graphviz 'dot' was not found; it is needed to draw the diagrams; install it: apt-get install graphviz"
+        ),
     ):
         render_all(DOTS)
 

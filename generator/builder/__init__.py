@@ -1,1 +1,34 @@
-"""builder."""
+"""builder: the only package that knows a site engine (MkDocs, ProperDocs, Zensical).
+
+It takes a Site (render/site.py), writes it as a project the chosen engine builds, builds it
+into a staging folder, checks the result (nothing from a third party), and swaps it in
+whole. Also here: the output folder's safety (output.py), the incremental build's record
+(incremental.py), the fast paths that make many builds in one process cheap (fastpaths/)
+and the CSS, JavaScript and theme overrides every site gets (assets/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.builder import engines, project
+from generator.builder.output import claim, locked, recover, staged, swap_in
+from generator.builder.verify import verify_site
+from generator.render.site import Site
+
+__all__ = ["build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
+
+
+def build(site: Site, stage: Path, base_config: Path, engine: str, epoch: int) -> Path:
+    """Build ``site`` with ``engine`` in the staging folder; return the checked HTML folder."""
+    chosen = engines.get(engine)
+    config_file = project.write(site, stage / "src", base_config, chosen, js=site.scripts)
+    html = stage / "html"
+    chosen.build(config_file, html, epoch)
+    verify_site(html)
+    return html
+
+
+def generate(site: Site, folder: Path, base_config: Path, engine: str) -> Path:
+    """The portable project of ``site`` in ``folder`` (new): builds wherever it is copied."""
+    return project.write(site, folder, base_config, engines.get(engine), portable=True)

@@ -1,10 +1,10 @@
 """What a client's site depends on, as one hash; unchanged clients are not rebuilt.
 
-The hash covers the client's folder, the catalog, the shared chapters, the base
-config, this package (code, templates, assets) and the versions of MkDocs and
-Material. It is recorded under OUT/.handbook-cache/ only after the new site was
-swapped in, written to a temporary file and renamed, so an interrupted build
-never leaves a record that claims more than is on disk.
+The hash covers everything layout.client_inputs names (the client's folder, the catalog,
+the shared chapters, the base config), this package (code, templates, assets), the engine
+and the versions of every package that shapes the output. It is recorded under
+OUT/.handbook-cache/ only after the new site was swapped in, written to a temporary file
+and renamed, so an interrupted build never leaves a record that claims more than is on disk.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from generator.history.git import inside_work_tree
+from generator import layout
+from generator.history import git
 
 PACKAGE = Path(__file__).parent.parent  # generator/: code, templates, assets
 CACHE_DIR = ".handbook-cache"
@@ -33,14 +33,21 @@ def _hash_tree(h: hashlib._Hash, root: Path, base: Path) -> None:
         h.update(hashlib.sha256(file.read_bytes()).digest())
 
 
+# every package whose release can change a site's bytes
+DISTRIBUTIONS = (
+    "mkdocs", "mkdocs-material", "properdocs", "zensical", "markdown", "pymdown-extensions", "jinja2",
+    "nh3", "icalendar", "holidays", "phonenumbers", "tzdata",
+)  # fmt: skip
+
+
 @cache
-def shared_hash(repo: Path) -> str:
-    h = hashlib.sha256()
-    for rel in ("projects/roles.yml", "docs", "mkdocs.yml"):
+def shared_hash(repo: Path, engine: str = "mkdocs") -> str:
+    h = hashlib.sha256(f"engine={engine}\0".encode())
+    for rel in layout.shared_inputs():
         if (repo / rel).exists():
             _hash_tree(h, repo / rel, repo)
     _hash_tree(h, PACKAGE, PACKAGE)
-    for dist in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2"):
+    for dist in DISTRIBUTIONS:
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())
         except metadata.PackageNotFoundError:
@@ -49,48 +56,34 @@ def shared_hash(repo: Path) -> str:
     return h.hexdigest()
 
 
-def client_hash(repo: Path, slug: str) -> str:
-    h = hashlib.sha256(shared_hash(repo).encode())
-    _hash_tree(h, repo / "projects" / slug, repo / "projects")
+def client_hash(repo: Path, slug: str, engine: str = "mkdocs") -> str:
+    h = hashlib.sha256(shared_hash(repo, engine).encode())
+    _hash_tree(h, repo / layout.PROJECTS / slug, repo / layout.PROJECTS)
     # The changes page and the default SOURCE_DATE_EPOCH come from git: a commit of the
     # client's files (visible as new blob ids in HEAD) rebuilds that client.
-    prefix = f"projects/{slug}/"
-    committed = [line for line in _committed(repo) if line.split("\t", 1)[-1].startswith(prefix)]
+    prefix = f"{layout.PROJECTS}/{slug}/"
+    committed = [line for line in git.committed(repo) if line.split("\t", 1)[-1].startswith(prefix)]
     h.update("\n".join(committed).encode())
     return h.hexdigest()
-
-
-@cache
-def _committed(repo: Path) -> tuple[str, ...]:
-    """`git ls-tree -r HEAD -- projects/`: one line per committed file with its blob id; () without git."""
-    if not inside_work_tree(repo.resolve()):
-        return ()
-    try:
-        out = subprocess.run(
-            ["git", "ls-tree", "-r", "HEAD", "--", "projects/"], cwd=repo, capture_output=True, text=True, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    return tuple(out.stdout.splitlines()) if out.returncode == 0 else ()
 
 
 def _record(out: Path, slug: str) -> Path:
     return out / CACHE_DIR / f"{slug}.json"
 
 
-def is_current(repo: Path, out: Path, slug: str) -> bool:
+def is_current(repo: Path, out: Path, slug: str, engine: str = "mkdocs") -> bool:
     try:
         recorded = json.loads(_record(out, slug).read_text(encoding="utf-8")).get("hash")
     except (OSError, ValueError):
         return False
-    return recorded == client_hash(repo, slug) and (out / slug / "index.html").is_file()
+    return recorded == client_hash(repo, slug, engine) and (out / slug / "index.html").is_file()
 
 
-def remember(repo: Path, out: Path, slug: str) -> None:
+def remember(repo: Path, out: Path, slug: str, engine: str = "mkdocs") -> None:
     target = _record(out, slug)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({"hash": client_hash(repo, slug)}), encoding="utf-8")
+    tmp.write_text(json.dumps({"hash": client_hash(repo, slug, engine)}), encoding="utf-8")
     os.replace(tmp, target)
 
 

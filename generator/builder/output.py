@@ -14,11 +14,13 @@ import fcntl
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.project.check import SLUG, UsageError
+from generator.errors import UsageError
+from generator.project.check import SLUG
 
 MARKER = ".handbook-output"  # "this folder is written by handbook; its sub-folders are replaced whole"
 LOCK = ".handbook-lock"
@@ -108,3 +110,47 @@ def advice(exc: OSError) -> str:
     if exc.errno == errno.EDQUOT:
         return "the disk quota is used up; free some space and build again"
     return "check the folder and build again"
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` so a reader (or a crash) sees the old or the new folder."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new)
+        return
+    old = target.with_name(f".old-{target.name}")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two folders in one step; False where unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+@contextmanager
+def staged(out: Path, name: str) -> Iterator[Path]:
+    """A temporary folder beside OUT/<name> for building its next version; removed afterwards
+    (after a swap it holds the previous version, or nothing)."""
+    tmp = temp_folder(out, name)
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def temp_folder(out: Path, slug: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=out))

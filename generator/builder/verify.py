@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.builder.site import BuildError
+from generator.errors import BuildError
 
 # A tag that makes the browser fetch something, pointing at another host (absolute or protocol-relative).
 EXTERNAL = re.compile(

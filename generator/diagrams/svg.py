@@ -15,6 +15,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
+from generator.errors import BuildError, MissingTool
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
@@ -36,12 +38,11 @@ TIMEOUT = 30  # seconds for one dot process; a client's diagrams normally take a
 DEFAULT_JOBS: int | None = None
 
 
-class DotMissing(Exception):
-    """Graphviz is not installed."""
-
-
-class DotFailed(Exception):
+class DotFailed(BuildError):
     """dot refused a diagram; the message holds its stderr."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Graphviz: {message}")
 
 
 class DotTimeout(DotFailed):
@@ -112,7 +113,7 @@ def _split(output: str) -> list[str]:
 def dot_command() -> str:
     path = shutil.which("dot")
     if path is None:
-        raise DotMissing("Graphviz 'dot' was not found; install it: apt-get install graphviz (Debian/Ubuntu)")
+        raise MissingTool("Graphviz 'dot'", "graphviz", "to draw the diagrams")
     return path
 
 
@@ -136,7 +137,7 @@ def run_dot(dot: str, name: str = "diagram") -> str:
             check=False,
         )
     except FileNotFoundError as exc:
-        raise DotMissing("Graphviz 'dot' was not found; install it: apt-get install graphviz (Debian/Ubuntu)") from exc
+        raise MissingTool("Graphviz 'dot'", "graphviz", "to draw the diagrams") from exc
     except subprocess.TimeoutExpired as exc:
         raise DotTimeout(f"dot took longer than {TIMEOUT} s on diagram {name!r}; is Graphviz working?") from exc
     except OSError as exc:

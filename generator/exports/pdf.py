@@ -8,21 +8,24 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from generator.project.check import UsageError
+from generator.errors import BuildError, MissingTool
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT = 60.0  # seconds for Chromium to print one handbook (a few seconds normally)
 
 
-class PdfFailed(Exception):
-    """Chromium could not print the handbook (missing, failing or hanging)."""
+class PdfFailed(BuildError):
+    """Chromium could not print the handbook (failing or hanging)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"PDF: {message}")
 
 
 def find_chromium() -> str:
     for name in BROWSERS:
         if path := shutil.which(name):
             return path
-    raise UsageError("Chromium was not found; install it: apt-get install chromium (Debian/Ubuntu)")
+    raise MissingTool("Chromium", "chromium", "to print the handbook as a PDF")
 
 
 def chromium_flags(profile: Path) -> list[str]:
@@ -52,10 +55,7 @@ def print_pdf(site: Path, target: Path, timeout: float | None = None) -> Path:
     page = site / "print_page" / "index.html"
     if not page.is_file():
         raise PdfFailed(f"{site} has no print page; build the site first (handbook build)")
-    try:
-        browser = find_chromium()
-    except UsageError as exc:
-        raise PdfFailed(str(exc)) from None
+    browser = find_chromium()
     with tempfile.TemporaryDirectory(prefix="handbook-chromium-") as profile:
         tmp = target.with_name(f".{target.name}.tmp")
         cmd = [

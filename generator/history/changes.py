@@ -11,111 +11,25 @@ no entry. History always uses today's role catalog.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import sys
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from generator import i18n
+from generator.errors import MissingTool, UsageError, UserError
+from generator.history import git
 from generator.history.differ import semantic_diff
-from generator.history.git import inside_work_tree
-from generator.project.check import UsageError, check_source, load_catalog, project_file, select
-from generator.project.diagnostics import UserError
+from generator.project.check import check_source, load_catalog, project_file, select
 from generator.project.model import Catalog
 from generator.project.resolve import Resolved
-from generator.render.escape import text
-from generator.render.view import View
+from generator.render.site import Entry
 
 MAX_COMMITS = 200
-GIT_TIMEOUT = 60  # seconds for one git call
-_FORMAT = "%H%x1f%cI"  # hash and commit time: never the message, the author or an e-mail address
 
 
 def resolve_text(text: str, display: str, catalog: Catalog) -> Resolved | None:
     """The resolved project of one version of a file, or None when that version has errors."""
     return check_source(text.encode("utf-8"), display, catalog)[0]
-
-
-@dataclass
-class Entry:
-    """One day on which the client's public view changed, and what changed, in words."""
-
-    day: date
-    changes: list[str]
-
-
-@dataclass(frozen=True)
-class _Commit:
-    hash: str
-    date: datetime  # commit time, in the committer's time zone
-    path: str  # of project.yml in this commit, relative to the top of the git repository
-
-
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    """Output of a git command, or None when git is missing, fails or hangs."""
-    try:
-        done = subprocess.run(
-            ["git", "-c", "log.showSignature=false", *args],
-            cwd=repo,
-            input=stdin,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-def _log(repo: Path, slug: str) -> list[_Commit]:
-    """Commits that touched the project file, newest first, following renames."""
-    if not inside_work_tree(repo.resolve()):
-        return []
-    prefix = _git(repo, "rev-parse", "--show-prefix")
-    out = _git(
-        repo,
-        "log",
-        "--follow",
-        f"--max-count={MAX_COMMITS + 1}",
-        "-z",
-        "--name-only",
-        f"--format={_FORMAT}",
-        "--",
-        project_file(slug),
-    )
-    if prefix is None or out is None:
-        return []
-    path = prefix.decode("utf-8", "replace").strip() + project_file(slug)
-    records: list[list[str]] = []
-    for token in out.decode("utf-8", "replace").split("\0"):
-        if token.startswith("\n") and records:
-            records[-1][2] = path = token[1:]
-        elif token:
-            records.append([*token.split("\x1f", 1), path])  # a merge lists no path: the newer one holds
-    return [_Commit(h, datetime.fromisoformat(when), p) for h, when, p in records]
-
-
-def _read_blobs(repo: Path, specs: list[str]) -> list[bytes | None]:
-    """The contents of REV:PATH objects in one git call; None for each that does not exist."""
-    out = _git(repo, "cat-file", "--batch", stdin="".join(f"{spec}\n" for spec in specs).encode())
-    blobs: list[bytes | None] = []
-    pos = 0
-    for _ in specs:
-        if out is None or pos >= len(out):
-            blobs.append(None)
-            continue
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) != 3 or not header[2].isdigit():  # "<spec> missing", "<spec> ambiguous"
-            blobs.append(None)
-            continue
-        size = int(header[2])
-        blobs.append(out[pos : pos + size] if header[1] == b"blob" else None)
-        pos += size + 1
-    return blobs
 
 
 def history(repo: Path, slug: str, catalog: Catalog, lang: str) -> list[Entry] | None:
@@ -125,11 +39,11 @@ def history(repo: Path, slug: str, catalog: Catalog, lang: str) -> list[Entry] |
     so a change undone the same day, a version with errors, or a commit that touched only
     what a client never sees (``internal:``, ``feedback:``, absence reasons) gives no entry.
     """
-    commits = _log(repo, slug)
+    commits = git.log(repo, project_file(slug), MAX_COMMITS + 1)
     if not commits:
         return None
-    blobs = _read_blobs(repo, [f"{c.hash}:{c.path}" for c in commits])
-    versions = list(zip(commits, blobs, strict=True))[::-1]
+    contents = git.blobs(repo, [f"{c.hash}:{c.path}" for c in commits])
+    versions = list(zip(commits, contents, strict=True))[::-1]
     shown = None
     if len(versions) > MAX_COMMITS:  # the oldest one only serves as the base of the comparison
         (base, blob), *versions = versions
@@ -167,9 +81,9 @@ def _pair(
     repo: Path, slug: str, catalog: Catalog, rev1: str | None, rev2: str | None
 ) -> tuple[Resolved | None, Resolved]:
     """The older version (None before the file existed) and the newer one."""
-    if shutil.which("git") is None:
-        raise UsageError("git is not installed; handbook diff compares versions from git")
-    if _git(repo, "rev-parse", "--show-prefix") is None:
+    if not git.available():
+        raise MissingTool("git", "git", "to compare versions from git (handbook diff)")
+    if not git.is_repository(repo):
         raise UsageError(f"{repo} is not inside a git repository; handbook diff compares versions from git")
     file = project_file(slug)
     before = _at_revision(repo, file, rev1 or "HEAD", missing_ok=True)
@@ -191,13 +105,11 @@ _PARENT_OF = re.compile(r"^(.+?)(~\d*|\^\d*)$")
 def _at_revision(repo: Path, file: str, rev: str, missing_ok: bool = False) -> bytes | None:
     """The file at ``rev``. With ``missing_ok``, None where it did not exist yet: at a commit
     before the file was added, or one before the repository's first commit (``ROOT~1``)."""
-    if rev.startswith("-"):
-        raise UsageError(f"unknown revision '{rev}'; name a commit, branch or tag (see git log)")
-    if _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}") is None:
+    if not git.is_commit(repo, rev):
         if missing_ok and _before_first_commit(repo, rev):
             return None
         raise UsageError(f"unknown revision '{rev}'; name a commit, branch or tag (see git log)")
-    data = _read_blobs(repo, [f"{rev}:./{file}"])[0]
+    data = git.blobs(repo, [f"{rev}:./{file}"])[0]
     if data is None and not missing_ok:
         raise UsageError(f"{file} does not exist at revision '{rev}'")
     return data
@@ -206,11 +118,7 @@ def _at_revision(repo: Path, file: str, rev: str, missing_ok: bool = False) -> b
 def _before_first_commit(repo: Path, rev: str) -> bool:
     """``rev`` names the parent of a commit that has none (``HEAD~1`` on the first commit)."""
     match = _PARENT_OF.match(rev)
-    if match is None:
-        return False
-    base = match.group(1)
-    parents = _git(repo, "rev-list", "--parents", "-n", "1", f"{base}^{{commit}}")
-    return parents is not None and len(parents.split()) == 1
+    return match is not None and git.is_root_commit(repo, match.group(1))
 
 
 def _valid(data: bytes, display: str, catalog: Catalog) -> Resolved:
@@ -239,20 +147,3 @@ def cmd_diff(repo: Path, slug: str, rev1: str | None, rev2: str | None) -> int:
     changes = _changes(old, new, new.lang)
     print("\n".join(changes) if changes else i18n.LABELS[new.lang]["ch_no_changes"])
     return 0
-
-
-# the page -------------------------------------------------------------------------------------
-
-
-def changes_page(view: View, entries: list[Entry] | None) -> str:
-    """The Markdown of the changes page: one section per day, newest first; only words of the
-    semantic diff, never anything git itself holds (messages, authors, hashes)."""
-    L = view.L
-    lines = [f"# {L['ch_heading']}", ""]
-    if not entries:
-        return "\n".join([*lines, L["ch_no_history"]]) + "\n"
-    lines += [L["ch_intro"], ""]
-    for entry in entries:
-        lines += [f"## {i18n.long_date(view.lang, entry.day)}", ""]
-        lines += [*(f"- {text(change)}" for change in entry.changes), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from generator import i18n
 from generator.project.model import Meeting
-from generator.project.resolve import GROUPS, Resolved
+from generator.project.resolve import Resolved
 
 
 def semantic_diff(old: Resolved, new: Resolved, lang: str) -> list[str]:
@@ -60,18 +60,7 @@ class _Differ:
         return self.L["ch_quote"].format(x=value)
 
     def name(self, r: Resolved, ref: str | None) -> str:
-        if not ref:
-            return ""
-        kind = r.kind(ref)
-        if kind == "person":
-            return r.people[ref].name
-        if kind == "role":
-            return r.roles[ref].name.get(self.lang)
-        if kind == "workgroup":
-            return r.workgroups[ref].name
-        if ref == "contractor":
-            return r.contractor
-        return self.L[ref] if ref in GROUPS else ref
+        return r.display_name(ref, self.lang) if ref else ""
 
     def names(self, r: Resolved, refs: list[str]) -> str:
         return ", ".join(self.name(r, ref) for ref in refs)
@@ -130,10 +119,7 @@ class _Differ:
         self.field("", L["period"], self.period(o.period), self.period(n.period))
 
     def period(self, p) -> str:
-        if not p or not (p.start or p.end):
-            return ""
-        start = i18n.long_date(self.lang, p.start) if p.start else "…"
-        return f"{start} – {i18n.long_date(self.lang, p.end) if p.end else '…'}"
+        return i18n.period(self.lang, p.start, p.end) if p else ""
 
     def people(self) -> None:
         def what(p) -> str:

@@ -116,11 +116,7 @@ def clients(run: CheckRun) -> list[ClientRow]:
 
 
 def _period(p: Period | None) -> str:
-    if not p or not (p.start or p.end):
-        return ""
-    start = i18n.short_date(LANG, p.start) if p.start else "…"
-    end = i18n.short_date(LANG, p.end) if p.end else "…"
-    return f"{start} – {end}"
+    return i18n.period(LANG, p.start, p.end, short=True) if p else ""
 
 
 def people(run: CheckRun) -> list[PersonRow]:

@@ -1,30 +1,26 @@
 """The consultancy's own view: one internal portfolio site across all clients, never a client's.
 
-check_all -> portfolio data (pure) -> Markdown pages + termine.ics -> MkDocs into a temporary
-folder -> verify -> swap in as OUT/_internal/. Client builds never read this module, so nothing
-of it (least of all the ``internal:`` notes) can reach a client handbook. The slug pattern
-forbids '_', so no client site can be called ``_internal``.
+check_all -> portfolio data (pure, portfolio/data.py) -> Markdown pages and termine.ics -> a
+Site, which pipeline.build_internal builds the way it builds a client's (build, verify, swap
+into OUT/_internal/). Client builds never read this module, so nothing of it (least of all the
+``internal:`` notes or ``feedback:``) can reach a client handbook. The slug pattern forbids
+'_', so no client site can be called ``_internal``.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
-import yaml
 from markupsafe import Markup
-from markupsafe import escape as html_escape
 
 from generator import i18n
-from generator.builder import output as outdir
-from generator.builder.site import ASSETS, CSS, BuildError, mkdocs_build, source_date_epoch, swap_in, temp_folder
-from generator.builder.verify import verify_site
+from generator.errors import UserError
 from generator.exports import downloads
-from generator.pipeline import Outcome
 from generator.portfolio.data import (
     DAYS,
     LANG,
@@ -37,14 +33,14 @@ from generator.portfolio.data import (
     upcoming,
     valid,
 )
-from generator.project.check import CheckRun, check_all
-from generator.project.diagnostics import Diagnostic, Pos, UserError
+from generator.project.check import CheckRun
+from generator.project.diagnostics import Diagnostic, Pos
 from generator.project.yamlload import Seq, load_file
 from generator.render.escape import attr, text
 from generator.render.pages import environment, tidy
+from generator.render.site import Site
 from generator.render.view import View
 
-INTERNAL = "_internal"  # OUT/_internal/; client slugs cannot contain '_'
 CALENDAR = "termine.ics"
 PAGES = (  # file, template, nav label
     ("index.md", "internal_clients.md.j2", "in_clients"),
@@ -100,63 +96,20 @@ def render_internal(run: CheckRun, today: date, calendar_file: str | None, days:
     return {path: tidy(env.get_template(template).render(**data)) for path, template, _ in PAGES}
 
 
-def internal_config(repo: Path, folder: Path) -> dict:
-    return {
-        "INHERIT": os.path.relpath(repo.resolve() / "mkdocs.yml", folder.resolve()),
-        "site_name": str(html_escape(L["in_site_name"])),
-        "docs_dir": "docs",
-        "theme": {"name": "material", "language": LANG, "custom_dir": "overrides"},
-        "plugins": [{"search": {"lang": LANG}}],
-        "extra": {"noindex": True, "generator": False},
-        "extra_css": [f"assets/{css}" for css in CSS],
-        "nav": [{L[label]: path} for path, _, label in PAGES],
-    }
-
-
-def write_internal(repo: Path, run: CheckRun, folder: Path, today: date, epoch: int, days: int = DAYS) -> None:
-    """Write FOLDER/mkdocs.yml, FOLDER/docs/ (pages, termine.ics, CSS) and FOLDER/overrides/."""
-    docs = folder / "docs"
-    (docs / "assets").mkdir(parents=True)
-    ics = combined_calendar(run, datetime.fromtimestamp(epoch, UTC))
-    if ics:
-        (docs / CALENDAR).write_bytes(ics)
-    for path, markdown in render_internal(run, today, CALENDAR if ics else None, days).items():
-        (docs / path).write_text(markdown, encoding="utf-8", newline="\n")
-    for css in CSS:
-        shutil.copyfile(ASSETS / css, docs / "assets" / css)
-    shutil.copytree(ASSETS / "overrides", folder / "overrides")
-    config = yaml.safe_dump(internal_config(repo, folder), allow_unicode=True, sort_keys=False, width=1000)
-    (folder / "mkdocs.yml").write_text(config, encoding="utf-8", newline="\n")
-
-
-def build_internal(repo: Path, out: Path, today: date | None = None, days: int = DAYS) -> tuple[CheckRun, Outcome]:
-    """check all clients -> pages -> MkDocs -> verify -> swap into OUT/_internal/; a bad client never stops it."""
-    start = time.perf_counter()
-    run = check_all(repo)
-    epoch = internal_epoch(repo, run)
-    today = today or default_today()
-    outdir.claim(out)
-    with outdir.locked(out):
-        outdir.recover(out)
-        return run, _build_site(repo, run, out, today, epoch, days, start)
-
-
-def _build_site(repo: Path, run: CheckRun, out: Path, today: date, epoch: int, days: int, start: float) -> Outcome:
-    tmp = temp_folder(out, INTERNAL)
-    try:
-        write_internal(repo, run, tmp / "src", today, epoch, days)
-        mkdocs_build(tmp / "src" / "mkdocs.yml", tmp / "html", epoch)
-        verify_site(tmp / "html")
-        swap_in(tmp / "html", out / INTERNAL)
-    except BuildError as exc:
-        return Outcome(INTERNAL, "failed", time.perf_counter() - start, f"MkDocs: {exc}")
-    except OSError as exc:
-        return Outcome(
-            INTERNAL, "failed", time.perf_counter() - start, f"cannot write: {exc.strerror}; {outdir.advice(exc)}"
-        )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return Outcome(INTERNAL, "built", time.perf_counter() - start)
+def internal_site(run: CheckRun, today: date, stamp: datetime, days: int | None = None) -> Site:
+    """The whole internal site (pure): its pages, the combined calendar, its navigation."""
+    days = days or DAYS
+    ics = combined_calendar(run, stamp)
+    return Site(
+        name=L["in_site_name"],
+        lang=LANG,
+        pages=render_internal(run, today, CALENDAR if ics else None, days),
+        files={CALENDAR: ics} if ics else {},
+        nav=[{L[label]: path} for path, _, label in PAGES],
+        noindex=True,
+        scripts=False,
+        print_page=None,
+    )
 
 
 def default_today() -> date:
@@ -166,11 +119,11 @@ def default_today() -> date:
     return date.today()
 
 
-def internal_epoch(repo: Path, run: CheckRun) -> int:
+def internal_epoch(repo: Path, run: CheckRun, epoch_of: Callable[[Path, str], int]) -> int:
     """SOURCE_DATE_EPOCH if set, else the newest of the clients' own epochs (git commit times)."""
     if env := os.environ.get("SOURCE_DATE_EPOCH"):
         return int(env)
-    return max((source_date_epoch(repo, r.slug) for r in run.results), default=int(time.time()))
+    return max((epoch_of(repo, r.slug) for r in run.results), default=int(time.time()))
 
 
 # `handbook check --internal` -------------------------------------------------------------------

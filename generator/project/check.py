@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.errors import UsageError, UserError
+from generator.layout import CATALOG, project_file
 from generator.project import format as fmt
-from generator.project import markdown as sanitize
-from generator.project.diagnostics import Diagnostic, Pos, UserError, did_you_mean, has_errors
+from generator.project.diagnostics import Diagnostic, Pos, did_you_mean, has_errors
 from generator.project.model import Catalog
+from generator.project.pages import read_pages, unsafe_html
 from generator.project.resolve import GROUPS, Resolved, resolve
 from generator.project.rules import check_rules
 from generator.project.schema import INVALID, Ctx
 from generator.project.yamlload import Map, load_file, parse_mapping
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # always fullmatch: '$' would match before a final newline
-CATALOG_FILE = "projects/roles.yml"
 _PARENT = re.compile(r"^(.*?)(\.[^.\[\]]+|\[\d+\])$")
-
-
-class UsageError(Exception):
-    """Wrong command-line use: exit code 2."""
 
 
 @dataclass
@@ -71,11 +67,11 @@ def _shape(root_path: Path, display: str, schema) -> tuple[object, Ctx, Pos]:
 
 
 def load_catalog(repo: Path) -> tuple[Catalog | None, list[Diagnostic]]:
-    path = repo / CATALOG_FILE
+    path = repo / CATALOG
     if not path.is_file():
-        return None, [Diagnostic(Pos(CATALOG_FILE, 1, 1), "", "the role catalog is missing; create it (see README)")]
+        return None, [Diagnostic(Pos(CATALOG, 1, 1), "", "the role catalog is missing; create it (see README)")]
     try:
-        catalog, ctx, pos = _shape(path, CATALOG_FILE, fmt.CATALOG)
+        catalog, ctx, pos = _shape(path, CATALOG, fmt.CATALOG)
     except UserError as exc:
         return None, exc.diagnostics
     if catalog is INVALID or has_errors(ctx.diagnostics):
@@ -119,10 +115,6 @@ def _check_catalog(catalog: Catalog, locate) -> list[Diagnostic]:
     return out
 
 
-def project_file(slug: str) -> str:
-    return f"projects/{slug}/project.yml"
-
-
 def check_project(repo: Path, slug: str, catalog: Catalog) -> ProjectResult:
     result = ProjectResult(slug, project_file(slug))
     path = repo / result.file
@@ -137,80 +129,6 @@ def check_project(repo: Path, slug: str, catalog: Catalog) -> ProjectResult:
     result.resolved, result.diagnostics = check_tree(root, dup_errors, catalog)
     result.diagnostics = sorted(result.diagnostics + page_problems, key=Diagnostic.sort_key)
     return result
-
-
-PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.md")
-MAX_PAGE_BYTES = 1024 * 1024
-
-
-def read_pages(repo: Path, slug: str) -> tuple[dict[str, str], list[Diagnostic]]:
-    """The client's extra pages (projects/<slug>/pages/*.md): name -> text, and the refused ones.
-
-    Only regular files that lie in the client's own folder are read: a symlink (to another
-    client's project.yml, or anywhere else) is refused, never followed, and so is a pages
-    folder that is itself a link. Each refusal is an error that names the file.
-    """
-    client = repo / "projects" / slug
-    folder = client / "pages"
-    display = f"projects/{slug}/pages"
-    problems: list[Diagnostic] = []
-
-    def refuse(name: str, message: str) -> None:
-        problems.append(Diagnostic(Pos(f"{display}/{name}" if name else display, 1, 1), "", message))
-
-    if folder.is_symlink():
-        refuse("", "the pages folder is a symbolic link; make it a real folder inside the client's folder")
-        return {}, problems
-    if not folder.is_dir():
-        return {}, problems
-    pages = {}
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if not entry.name.endswith(".md"):
-            continue
-        if entry.is_symlink():
-            refuse(entry.name, "is a symbolic link; extra pages must be files in this folder, not links")
-        elif not entry.is_file(follow_symlinks=False):
-            refuse(entry.name, "is not a regular file")
-        elif not PAGE_NAME.fullmatch(entry.name):
-            refuse(entry.name, "name the page with letters, digits, '-', '_' or '.', ending in .md")
-        elif not Path(entry.path).resolve().is_relative_to(client.resolve()):
-            refuse(entry.name, "lies outside the client's folder")
-        elif entry.stat(follow_symlinks=False).st_size > MAX_PAGE_BYTES:
-            refuse(entry.name, f"is larger than {MAX_PAGE_BYTES} bytes (1 MiB)")
-        else:
-            try:
-                pages[entry.name] = _read_text(entry.path)
-            except UnicodeDecodeError:
-                refuse(entry.name, "is not valid UTF-8; save it as UTF-8")
-            except OSError as exc:
-                refuse(entry.name, f"cannot be read: {exc.strerror}")
-    return pages, problems
-
-
-SANITISED = (
-    "left out of the page: a page shows text, lists, tables and links to http(s), mailto, tel or pages "
-    "of the handbook, and loads nothing from elsewhere"
-)
-
-
-def unsafe_html(file: str, source: str, path: str = "", pos: Pos | None = None) -> list[Diagnostic]:
-    """A warning for each thing the sanitiser leaves out of a piece of user Markdown, at the line
-    that holds it (the page stays, without it)."""
-    out = []
-    lines = source.split("\n")
-    for item in sanitize.removed(source):
-        needle = item.split("=", 1)[1].rstrip(">") if "=" in item else item.strip("<>").split(" ")[-1]
-        line = next((n for n, text in enumerate(lines, 1) if needle.lower() in text.lower()), 1)
-        where = pos or Pos(file, line, 1)
-        out.append(Diagnostic(where, path, f"{item} {SANITISED}", "warning", "unsafe-html"))
-    return out
-
-
-def _read_text(path: str) -> str:
-    """A file's text, never through a symbolic link (O_NOFOLLOW: a link swapped in after the check)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read(MAX_PAGE_BYTES + 1).decode("utf-8").removeprefix("\ufeff")
 
 
 def check_source(data: bytes, display: str, catalog: Catalog) -> tuple[Resolved | None, list[Diagnostic]]:

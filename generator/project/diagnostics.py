@@ -61,14 +61,6 @@ class Diagnostic:
         return f"::{kind} file={file},line={self.pos.line},col={self.pos.col}::{_gh_escape(self.text())}"
 
 
-class UserError(Exception):
-    """A problem in the user's input; reported, never shown as a traceback."""
-
-    def __init__(self, *diagnostics: Diagnostic) -> None:
-        super().__init__("; ".join(d.human() for d in diagnostics))
-        self.diagnostics = list(diagnostics)
-
-
 def _gh_escape(text: str, prop: bool = False) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from generator import i18n
 from generator.project.diagnostics import Diagnostic, did_you_mean
 from generator.project.model import Catalog, Person, Project, Role, Task, Workgroup
 
@@ -68,6 +69,20 @@ class Resolved:
         if ref in ("client", "contractor"):
             return [p.id for p in self.people.values() if p.side == ref]
         return []
+
+    def display_name(self, ref: str, lang: str) -> str:
+        """What a reference is called on a page or in a change: a person's or workgroup's name, a
+        role's name in ``lang``, the contractor's name, a group's label."""
+        kind = self.kind(ref)
+        if kind == "person":
+            return self.people[ref].name
+        if kind == "role":
+            return self.roles[ref].name.get(lang)
+        if kind == "workgroup":
+            return self.workgroups[ref].name
+        if ref == "contractor":
+            return self.contractor
+        return i18n.LABELS[lang][ref] if ref in GROUPS else ref
 
     def project_lead(self) -> Person | None:
         leads = self.holders("project_lead")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.project.diagnostics import Diagnostic, Pos, UserError
+from generator.errors import UserError
+from generator.project.diagnostics import Diagnostic, Pos
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64

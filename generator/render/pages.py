@@ -1,19 +1,140 @@
-"""Render a project's pages: public view in, Markdown text out (pure, golden-tested)."""
+"""The pages of a client's handbook: one page table, rendered to Markdown (pure, golden-tested).
+
+``page_table`` lists every page in navigation order: what it is made from (a template of
+render/templates/, a shared chapter, an extra page), its title in the navigation and its
+section. Rendering, the navigation and the print page all read this one table, so a new
+kind of page is a row here, a template and its labels in i18n.py.
+"""
 
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from generator.errors import BuildError
 from generator.project import markdown as sanitize
 from generator.render import escape
 from generator.render.view import View
 
 TEMPLATES = Path(__file__).parent / "templates"
+NAV_PEOPLE = 40  # above this many people and teams, person pages are reached from the people index
+PRINT_PAGE = "print_page.md"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: made from a ``template`` (with ``context``), or from Markdown ``source`` (a shared
+    chapter, ``trusted``, as it is; an extra page, sanitised like every Markdown of a user)."""
+
+    path: str  # under docs/
+    template: str | None = None
+    source: str | None = None
+    trusted: bool = False
+    title: str | None = None  # in the navigation; None: the page's own first heading
+    section: str | None = None  # label key of the navigation section it belongs to
+    in_nav: bool = True
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+def page_table(
+    view: View,
+    chapters: Mapping[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
+    history: list | None = None,
+) -> list[Page]:
+    """Every page of a client's site, in navigation order (the print page comes last, apart)."""
+    L, P = view.L, view.P
+    people_in_nav = len(view.people) <= NAV_PEOPLE  # else each person page would list them all
+    return [
+        Page("index.md", "index.md.j2", title=L["start"]),
+        Page("organisation.md", "organisation.md.j2", title=L["organisation"]),
+        Page(f"{P['roles']}/index.md", "roles_index.md.j2", section="roles"),
+        *(Page(view.role_page(r.id), "role.md.j2", section="roles", context={"role": r}) for r in view.roles),
+        Page(f"{P['people']}/index.md", "people_index.md.j2", section="people"),
+        *(
+            Page(view.person_page(p.id), "person.md.j2", section="people", in_nav=people_in_nav, context={"p": p})
+            for p in view.people
+        ),
+        Page("raci.md", "raci.md.j2", title=L["raci"]),
+        Page(f"{P['communication']}.md", "communication.md.j2", title=L["communication"]),
+        Page(f"{P['meetings']}.md", "meetings.md.j2", title=L["meetings"]),
+        *(
+            Page(f"{P['methodology']}/{name}", source=text, trusted=True, section="methodology")
+            for name, text in (chapters or {}).items()
+        ),
+        *(Page(f"{P['pages']}/{name}", source=text, section="methodology") for name, text in (extra or {}).items()),
+        Page(f"{P['changes']}.md", "changes.md.j2", title=L["ch_heading"], context={"entries": history}),
+    ]
+
+
+def nav(view: View, table: list[Page], print_page: bool = True) -> list:
+    """The navigation in MkDocs' form: [{title: path}, {section: [path, ...]}, ...]."""
+    items: list = []
+    for page in table:
+        if not page.in_nav:
+            continue
+        entry = {page.title: page.path} if page.title else page.path
+        if page.section is None:
+            items.append(entry)
+            continue
+        title = view.L[page.section]
+        if not (items and isinstance(items[-1], dict) and title in items[-1] and isinstance(items[-1][title], list)):
+            items.append({title: []})
+        items[-1][title].append(entry)
+    if print_page:
+        items.append({view.L["print_page"]: PRINT_PAGE})
+    return items
+
+
+def hidden(table: list[Page]) -> tuple[str, ...]:
+    """Pages of the site that the navigation leaves out (reached by links)."""
+    return tuple(page.path for page in table if not page.in_nav)
+
+
+# where links lead ---------------------------------------------------------------------------------
+
+
+def anchor_id(path: str, fragment: str = "") -> str:
+    """The id of a page (or of an anchor in it) on the print page: personen/anna.md#x -> personen-anna-x."""
+    stem = path.removesuffix(".md").removesuffix("/index").replace("/", "-") or "index"
+    return f"{stem}-{fragment}" if fragment else stem
+
+
+@dataclass(frozen=True)
+class Links:
+    """How the page ``here`` refers to other pages: relative .md links on the site (the engine
+    turns them into URLs), in-page anchors when ``printed`` (all pages on one)."""
+
+    here: str
+    printed: bool = False
+
+    def page(self, target: str) -> str:
+        path, _, fragment = target.partition("#")
+        if self.printed:
+            return "#" + anchor_id(path, fragment)
+        rel = posixpath.relpath(path, posixpath.dirname(self.here) or ".")
+        return rel + (f"#{fragment}" if fragment else "")
+
+    def file(self, target: str) -> str:
+        """A file of the site (downloads/x.ics), as a Markdown link from this page."""
+        return target if self.printed else posixpath.relpath(target, posixpath.dirname(self.here) or ".")
+
+    def user(self, site: frozenset[str], files: frozenset[str]) -> sanitize.Links:
+        """How links in a user's Markdown on this page are resolved (raw HTML: no engine rewrites them)."""
+        if self.printed:
+            return sanitize.Links(PRINT_PAGE, site, files, anchors=anchor_id, origin=self.here)
+        return sanitize.Links(self.here, site, files)
+
+
+# rendering -------------------------------------------------------------------------------------------
 
 
 def plain_environment(**options) -> jinja2.Environment:
@@ -33,16 +154,19 @@ def environment() -> jinja2.Environment:
     """For Markdown pages: every {{ value }} is plain text unless it is Markup. finalize escapes it
     for Markdown and HTML; autoescape makes macro results Markup so they are not escaped twice."""
     env = plain_environment(autoescape=True, finalize=escape.text)
-    env.globals.update(mail=mail, tel=tel, anchor=anchor)
+    env.globals.update(mail=mail, tel=tel)
     return env
 
 
-class BrokenLinks(Exception):
+class BrokenLinks(BuildError):
     """User Markdown links to something that is no page or file of the site."""
 
-    def __init__(self, found: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{page}: '{href}'" for page, href in found))
-        self.found = found
+    def __init__(self, source: str, hrefs: list[str]) -> None:
+        quoted = ", ".join(f"'{href}'" for href in hrefs)
+        super().__init__(
+            f"{source}: the link {quoted} leads to no page or file of this handbook; link to a page such as raci.md"
+        )
+        self.hrefs = hrefs
 
 
 def mail(address: str) -> Markup:
@@ -56,55 +180,91 @@ def tel(number: str) -> Markup:
     return Markup(f'<a href="tel:{escape.attr(digits)}">{escape.text(number)}</a>')
 
 
-def anchor(ident: str) -> Markup:
-    return Markup(f"{{ #{ident} }}")
+@dataclass
+class Context:
+    """What every page of one site is rendered with."""
+
+    view: View
+    svgs: Mapping[str, str] = field(default_factory=dict)
+    downloads: Mapping[str, str] = field(default_factory=dict)  # file name -> link text
+    site: frozenset[str] = frozenset()  # every page path of the site
+
+    @property
+    def files(self) -> frozenset[str]:
+        return frozenset(f"downloads/{name}" for name in self.downloads)
 
 
-def render(
-    template: str,
-    view: View,
-    here: str,
-    svgs: dict[str, str],
-    downloads: dict[str, str],
-    site: frozenset[str] = frozenset(),
-    broken: list[tuple[str, str]] | None = None,
-    **extra,
-) -> str:
-    env = environment()
-    files = frozenset(f"downloads/{name}" for name in downloads)
+def render_page(page: Page, ctx: Context, printed: bool = False) -> str:
+    """One page's Markdown; ``printed``: for the print page (links become anchors on it)."""
+    links = Links(page.path, printed)
+    if page.source is not None:
+        if page.trusted:  # a shared chapter: the consultancy's own Markdown, for the engine as it is
+            return (
+                _MD_LINK.sub(lambda m: m[1] + links.page(_joined(page.path, m[2])) + ")", page.source)
+                if printed
+                else page.source
+            )
+        user = links.user(ctx.site, ctx.files)
+        out = sanitize.user_markdown(page.source, 0, user) + "\n"
+        if user.broken:
+            raise BrokenLinks(page.path, user.broken)
+        return out
+    assert page.template is not None
+    return _template(page, ctx, links)
+
+
+_MD_LINK = re.compile(r"(\]\()([^)\s:]+\.md(?:#[^)\s]*)?)\)")  # [text](relative/page.md#anchor)
+
+
+def _joined(here: str, target: str) -> str:
+    path, hashmark, fragment = target.partition("#")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(here), path)) + hashmark + fragment
+
+
+def _template(page: Page, ctx: Context, links: Links) -> str:
+    view, broken = ctx.view, []
 
     def md(source: str, shift: int = 0) -> Markup:
         """A Markdown field of the project: sanitised HTML, its links resolved from this page."""
-        links = sanitize.Links(here, site, files)
-        out = sanitize.user_markdown(source, shift, links)
-        if broken is not None:
-            broken.extend((here, href) for href in links.broken)
+        user = links.user(ctx.site, ctx.files)
+        out = sanitize.user_markdown(source, shift, user)
+        broken.extend(user.broken)
         return out
 
     def download(name: str) -> Markup:
         """A link to a generated file under downloads/, or nothing when the project has no such file."""
-        if name not in downloads:
+        if name not in ctx.downloads:
             return Markup("")
-        rel = posixpath.relpath(f"downloads/{name}", posixpath.dirname(here) or ".")
-        return Markup(f"[{escape.text(downloads[name])}]({rel}){{ download }}")
+        return Markup(f"[{escape.text(ctx.downloads[name])}]({links.file(f'downloads/{name}')}){{ download }}")
 
     def diagram(name: str) -> Markup:
         """Inline SVG (never <img>, so dark mode can recolour it), kept out of the search index."""
-        if name not in svgs:
+        if name not in ctx.svgs:
             return Markup("")
         # tabindex: a wide diagram scrolls sideways, and keyboard users must reach that scroll area
-        return Markup(f'<div class="hb-diagram" data-search-exclude tabindex="0">\n{svgs[name].strip()}\n</div>')
+        return Markup(f'<div class="hb-diagram" data-search-exclude tabindex="0">\n{ctx.svgs[name].strip()}\n</div>')
 
-    out = env.get_template(template).render(
-        v=view,
-        L=view.L,
-        link=view.linker(here),
-        md=md,
-        diagram=diagram,
-        download=download,
-        downloads=downloads,
-        **extra,
+    def anchor(ident: str) -> Markup:
+        return Markup(f"{{ #{anchor_id(page.path, ident) if links.printed else ident} }}")
+
+    out = (
+        environment()
+        .get_template(page.template)
+        .render(
+            v=view,
+            L=view.L,
+            link=view.linker(links.page),
+            md=md,
+            diagram=diagram,
+            download=download,
+            downloads=ctx.downloads,
+            anchor=anchor,
+            **page.context,
+        )
     )
+    if broken:
+        where = "index.md" if page.path == "index.md" else page.path
+        raise BrokenLinks(f"a Markdown field of the project (shown on {where})", broken)
     return tidy(out)
 
 
@@ -120,74 +280,17 @@ def tidy(markdown: str) -> str:
 
 def render_pages(
     view: View,
-    svgs: dict[str, str] | None = None,
-    downloads: dict[str, str] | None = None,
-    site: frozenset[str] | None = None,
+    svgs: Mapping[str, str] | None = None,
+    downloads: Mapping[str, str] | None = None,
+    table: list[Page] | None = None,
 ) -> dict[str, str]:
-    """Every generated page of a client: path under docs/ -> Markdown.
+    """Every page of the table (default: the generated ones): path under docs/ -> Markdown.
 
-    ``svgs`` holds the rendered diagrams by name; without them (golden tests) pages
-    simply have no pictures, the tables beside them stay the accessible source.
-    ``downloads`` maps the files written to docs/downloads/ to their link texts; ``site``
-    names every page of the site (default: the generated ones), which links in the
-    project's Markdown fields may lead to. A link to anything else raises BrokenLinks.
+    ``svgs`` holds the rendered diagrams by name; without them (golden tests) pages simply have
+    no pictures, the tables beside them stay the accessible source. ``downloads`` maps the files
+    written to docs/downloads/ to their link texts. A link in a user's Markdown to anything but
+    a page of the table or a download raises BrokenLinks.
     """
-    svgs, downloads = svgs or {}, downloads or {}
-    specs = page_specs(view)
-    site = site if site is not None else frozenset(here for here, _, _ in specs)
-    broken: list[tuple[str, str]] = []
-    pages = {
-        here: render(template, view, here, svgs, downloads, site, broken, **extra) for here, template, extra in specs
-    }
-    if broken:
-        raise BrokenLinks(broken)
-    return pages
-
-
-def page_specs(view: View) -> list[tuple[str, str, dict]]:
-    """(path under docs/, template, extra template values) of every generated page, in nav order."""
-    P = view.P
-    return [
-        ("index.md", "index.md.j2", {}),
-        ("organisation.md", "organisation.md.j2", {}),
-        (f"{P['roles']}/index.md", "roles_index.md.j2", {}),
-        *[(view.role_page(r.id), "role.md.j2", {"role": r}) for r in view.roles],
-        (f"{P['people']}/index.md", "people_index.md.j2", {}),
-        *[(view.person_page(p.id), "person.md.j2", {"p": p}) for p in view.people],
-        ("raci.md", "raci.md.j2", {}),
-        (f"{P['communication']}.md", "communication.md.j2", {}),
-        (f"{P['meetings']}.md", "meetings.md.j2", {}),
-    ]
-
-
-NAV_PEOPLE = 40  # above this many people and teams, person pages are reached from the people index
-
-
-def people_in_nav(view: View) -> bool:
-    """Each page's navigation lists the pages of its section: with every person in it, a site of
-    n people holds n person pages of n links each, a size that grows with the square of n."""
-    return len(view.people) <= NAV_PEOPLE
-
-
-def nav(view: View, pages: dict[str, str], chapters: list[str], client_pages: list[str]) -> list:
-    """MkDocs nav in the issue's order: start, organisation, roles, people, RACI, ..., methodology."""
-    L, P = view.L, view.P
-    roles = [f"{P['roles']}/index.md"] + [view.role_page(r.id) for r in view.roles]
-    people = [f"{P['people']}/index.md"]
-    if people_in_nav(view):
-        people += [view.person_page(p.id) for p in view.people]
-    method = chapters + client_pages
-    items: list = [
-        {L["start"]: "index.md"},
-        {L["organisation"]: "organisation.md"},
-        {L["roles"]: roles},
-        {L["people"]: people},
-        {L["raci"]: "raci.md"},
-        {L["communication"]: f"{P['communication']}.md"},
-        {L["meetings"]: f"{P['meetings']}.md"},
-    ]
-    if method:
-        items.append({L["methodology"]: method})
-    missing = [p for p in roles + people if p not in pages]
-    assert not missing, missing
-    return items
+    table = table if table is not None else [p for p in page_table(view) if p.template != "changes.md.j2"]
+    ctx = Context(view, svgs or {}, downloads or {}, frozenset(p.path for p in table))
+    return {page.path: render_page(page, ctx) for page in table}

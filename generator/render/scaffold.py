@@ -8,7 +8,8 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from generator.project.check import SLUG, UsageError
+from generator.errors import UsageError
+from generator.project.check import SLUG
 from generator.render.pages import plain_environment
 
 

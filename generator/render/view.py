@@ -7,7 +7,7 @@ RACI letters a person holds through which reference.
 
 from __future__ import annotations
 
-import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -77,28 +77,20 @@ class View:
         return None
 
     def name(self, ref: str) -> str:
-        kind = self._r.kind(ref)
-        if kind == "person":
+        if ref in self._people:  # the public copy (a test may rename it)
             return self._people[ref].name
-        if kind == "role":
-            return self._r.roles[ref].name.get(self.lang)
-        if kind == "workgroup":
-            return self._r.workgroups[ref].name
-        if ref == "contractor":
-            return self.contractor
-        return self.L[ref] if ref in GROUPS else ref
+        return self._r.display_name(ref, self.lang)
 
-    def linker(self, here: str):
-        """A function rendering a reference as a link relative to page ``here``."""
+    def linker(self, href: Callable[[str], str]):
+        """A function rendering a reference as a Markdown link; ``href`` turns a page path (with
+        its #anchor) into the link target as the page that links needs it."""
 
         def link(ref: str) -> Markup:
             target = self.page_of(ref)
             label = text(self.name(ref))
             if target is None:
                 return label
-            rel = posixpath.relpath(target.split("#")[0], posixpath.dirname(here) or ".")
-            anchor = "#" + target.split("#")[1] if "#" in target else ""
-            return Markup(f"[{label}]({rel}{anchor})")
+            return Markup(f"[{label}]({href(target)})")
 
         return link
 
@@ -205,11 +197,10 @@ class View:
 
     def period_text(self) -> str:
         p = self.period
-        if not p or not (p.start or p.end):
-            return ""
-        start = i18n.long_date(self.lang, p.start) if p.start else "…"
-        end = i18n.long_date(self.lang, p.end) if p.end else "…"
-        return f"{start} – {end}"
+        return i18n.period(self.lang, p.start, p.end) if p else ""
+
+    def long_date(self, d: date) -> str:
+        return i18n.long_date(self.lang, d)
 
 
 def _public(person: Person) -> Person:

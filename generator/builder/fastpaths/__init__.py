@@ -9,36 +9,66 @@ result identical to it; `make bench` compares every page of A and B byte for byt
              parsed with libyaml.
 - mdfast:    Markdown's inline pass skips patterns whose expression finds nothing;
              block-level tag lookups use a set.
-- printsite: the print-site plugin's heading-id rewrite without its quadratic scan.
 - search:    Material's search parser answers "inside a skipped element?" by counting.
 
-The fast paths replace private parts of Python-Markdown 3, Material 9 and
-mkdocs-print-site-plugin 2. When a later release no longer has those parts, that fast
-path is left out and the build runs the package's own code.
+Each replaces private parts of the packages it names in TESTED, and is installed only when
+exactly those versions are installed: for any other release the package's own code runs
+(``status`` says why; `handbook build --verbose` prints it). tests/test_engine.py compares
+each fast path with the code it replaces.
 """
 
 from __future__ import annotations
 
 import importlib
+from importlib import metadata
 
+# the exact releases each fast path was written and tested for (.ci/constraints.txt pins them)
+TESTED: dict[str, dict[str, str]] = {
+    "theme": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "3.1.6"},
+    "mdfast": {"markdown": "3.11.3"},
+    "search": {"mkdocs-material": "9.8.2"},
+}
 _installed = False
+_status: dict[str, str] = {}
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def gate(name: str) -> str:
+    """'on', or why the fast path stays off: the installed release is not the tested one."""
+    for dist, tested in TESTED[name].items():
+        found = _version(dist)
+        if found != tested:
+            return f"off: {dist} {found or 'is not installed'} (tested on {tested}); the package's own code runs"
+    return "on"
+
+
+def status() -> dict[str, str]:
+    """Each fast path and whether it is on in this process (or would be, once installed)."""
+    return {name: _status.get(name, gate(name)) for name in TESTED}
 
 
 def install(keep_templates: bool = False) -> None:
-    """Install every reuse and fast path in this process (idempotent); ``keep_templates``:
+    """Install every fast path whose tested versions are installed (idempotent); ``keep_templates``:
     keep compiled templates for the next run, in this user's private, signed cache."""
     global _installed
-    from generator.builder.fastpaths import theme
+    if not _installed:
+        for name in TESTED:
+            state = gate(name)
+            if state == "on":
+                try:
+                    importlib.import_module(f"{__name__}.{name}").install()
+                except (ImportError, AttributeError) as exc:  # a part it replaces is missing after all
+                    state = f"off: {exc}; the package's own code runs"
+            _status[name] = state
+        _installed = True
+    if keep_templates and _status.get("theme") == "on":
+        from generator.builder.fastpaths import theme
 
-    if keep_templates and theme.CACHE.folder is None:
-        theme.CACHE.use_private_folder()
-    if _installed:
-        return
-    theme.install()
-    for name in ("mdfast", "printsite", "search"):
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except (ImportError, AttributeError):  # not the release the fast path was written for
-            continue
-        module.install()
-    _installed = True
+        if theme.CACHE.folder is None:
+            theme.CACHE.use_private_folder()

@@ -1,0 +1,106 @@
+"""A Site written out as a project an engine builds: mkdocs.yml, docs/ (pages, files, assets)
+and the theme overrides that engine understands.
+
+Two forms: the build's own temporary copy, which reads the overrides from the installed
+package (so every site of a run has the same template folders and the fast paths can share
+one compiled environment), and the portable form of `handbook generate`, which carries its
+overrides and a copy of the base config, so it builds wherever it is copied.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import yaml
+from markupsafe import escape as html_escape
+
+from generator.builder.engines import Engine
+from generator.render.site import Site
+
+ASSETS = Path(__file__).parent / "assets"
+CSS = ("handbook.css", "diagrams.css")
+JS = ("handbook.js",)
+BASE_COPY = "base.yml"  # the base config, copied beside a portable project's mkdocs.yml
+
+
+def palette(site: Site) -> list[dict]:
+    """Material's light and dark schemes, their toggles named in the site's language."""
+    return [
+        {
+            "media": "(prefers-color-scheme: light)",
+            "scheme": "default",
+            "primary": "indigo",
+            "accent": "indigo",
+            "toggle": {"icon": "material/brightness-7", "name": site.labels["toggle_dark"]},
+        },
+        {
+            "media": "(prefers-color-scheme: dark)",
+            "scheme": "slate",
+            "primary": "indigo",
+            "accent": "indigo",
+            "toggle": {"icon": "material/brightness-4", "name": site.labels["toggle_light"]},
+        },
+    ]
+
+
+def config(site: Site, base: str, overrides: str | None, engine: Engine, js: bool = True) -> dict:
+    """The project's mkdocs.yml: the base config (INHERIT), then this site's own settings."""
+    theme: dict = {"name": "material", "language": site.lang}
+    if overrides:
+        theme["custom_dir"] = overrides
+    if site.labels:
+        theme["palette"] = palette(site)
+    out = {
+        "INHERIT": base,
+        # Material's templates do not autoescape: the name goes in HTML-escaped.
+        "site_name": str(html_escape(site.name)),
+        "docs_dir": "docs",
+        "theme": theme,
+        "plugins": [{"search": {"lang": site.lang}}],
+        "extra": {"noindex": site.noindex, "generator": False},
+        "extra_css": [f"assets/{css}" for css in CSS],
+        **({"extra_javascript": [f"assets/{script}" for script in JS]} if js else {}),
+        "nav": site.nav,
+    }
+    if site.hidden:
+        out["not_in_nav"] = "\n".join(f"/{path}" for path in site.hidden)
+    return out
+
+
+def write(site: Site, folder: Path, base_config: Path, engine: Engine, portable: bool = False, js: bool = True) -> Path:
+    """Write ``folder`` (new and empty): mkdocs.yml, docs/ and, when ``portable``, the overrides and
+    the base config it inherits. Returns the config file."""
+    docs = folder / "docs"
+    for rel, text in sorted(site.pages.items()):
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+    for rel, content in sorted(site.files.items()):
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    (docs / "assets").mkdir(parents=True, exist_ok=True)
+    for asset in (*CSS, *(JS if js else ())):
+        shutil.copyfile(ASSETS / asset, docs / "assets" / asset)
+    overrides = ASSETS / "overrides"
+    if portable:
+        shutil.copyfile(base_config, folder / BASE_COPY)
+        base = BASE_COPY
+    else:
+        base = os.path.relpath(base_config.resolve(), folder.resolve())
+    if portable or engine.override_files is not None:  # a copy of what this engine understands
+        files = engine.override_files or sorted(
+            str(p.relative_to(overrides)) for p in overrides.rglob("*") if p.is_file()
+        )
+        for name in files:
+            (folder / "overrides" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(overrides / name, folder / "overrides" / name)
+        where = "overrides"
+    else:  # the installed package's own folder: every site of a run shares its compiled templates
+        where = str(overrides)
+    final = engine.final_config(config(site, base, where, engine, js), folder)
+    text = yaml.safe_dump(final, allow_unicode=True, sort_keys=False, width=1000)
+    (folder / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
+    return folder / "mkdocs.yml"

@@ -1,0 +1,71 @@
+"""A site as render makes it and builder builds it: pages, files, navigation and settings,
+with nothing of any engine in it. ``client_site`` is the pure step of a client's build:
+the checked model and what was read for it in, the whole site out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from generator.render.pages import PRINT_PAGE, Context, hidden, nav, page_table, render_page
+from generator.render.printpage import print_page
+from generator.render.view import View
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a builder needs: Markdown pages and other files under docs/, the navigation in
+    MkDocs' form, pages reached only by links, and the settings a theme is given."""
+
+    name: str  # plain text; the builder escapes it for its templates
+    lang: str
+    pages: Mapping[str, str]
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    nav: list = field(default_factory=list)
+    hidden: tuple[str, ...] = ()
+    noindex: bool = True
+    labels: Mapping[str, str] = field(default_factory=dict)  # toggle_dark, toggle_light
+    scripts: bool = True  # our JavaScript (keyboard access to wide tables)
+    print_page: str | None = PRINT_PAGE
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One day on which the client's public view changed, and what changed, in words."""
+
+    day: date
+    changes: list[str]
+
+
+@dataclass(frozen=True)
+class ClientInputs:
+    """What a client's site is made from besides its model: read from disk and git, drawn by dot."""
+
+    stamp: datetime  # SOURCE_DATE_EPOCH: the only time that reaches a file
+    downloads: Mapping[str, bytes] = field(default_factory=dict)  # file name -> content
+    download_texts: Mapping[str, str] = field(default_factory=dict)  # file name -> link text
+    svgs: Mapping[str, str] = field(default_factory=dict)  # diagram name -> inline SVG
+    chapters: Mapping[str, str] = field(default_factory=dict)  # docs/<lang>/*.md: name -> Markdown
+    extra_pages: Mapping[str, str] = field(default_factory=dict)  # pages/*.md: name -> Markdown
+    history: list[Entry] | None = None  # None: no git history
+
+
+def client_site(view: View, inputs: ClientInputs) -> Site:
+    """Every page and file of a client's site (pure)."""
+    table = page_table(view, inputs.chapters, inputs.extra_pages, inputs.history)
+    texts = {name: inputs.download_texts[name] for name in inputs.downloads}
+    ctx = Context(view, inputs.svgs, texts, frozenset(page.path for page in table))
+    pages = {page.path: render_page(page, ctx) for page in table}
+    pages[PRINT_PAGE] = print_page(view, table, ctx)
+    return Site(
+        name=f"{view.client} – {view.title}",
+        lang=view.lang,
+        pages=pages,
+        files={f"downloads/{name}": content for name, content in inputs.downloads.items()},
+        nav=nav(view, table),
+        hidden=hidden(table),
+        noindex=view.noindex,
+        labels={key: view.L[key] for key in ("toggle_dark", "toggle_light")},
+    )
