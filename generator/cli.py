@@ -227,9 +227,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator.history.changes import cmd_diff as diff
+    from generator.history.changes import diff
 
-    return diff(args.repo, args.slug, args.rev1, args.rev2)
+    print("\n".join(diff(args.repo, args.slug, args.rev1, args.rev2)))
+    return 0
 
 
 COMMANDS = {

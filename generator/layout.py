@@ -12,6 +12,7 @@ build, the preview's watcher and the build's time stamp agree on what a client d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ CATALOG = "projects/roles.yml"
 BASE_CONFIG = "mkdocs.yml"
 DOCS = "docs"
 INTERNAL = "_internal"  # OUT/_internal/: the portfolio; client slugs cannot contain '_'
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # a client's folder name; always fullmatch ('$' matches before '\n')
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.errors import MissingTool, UsageError, UserError
 from generator.history import changes
-from generator.history.changes import cmd_diff, diff_revisions, history, resolve_text, semantic_diff
+from generator.history.changes import diff_revisions, history, resolve_text, semantic_diff
 from generator.project.check import load_catalog
 from generator.render.pages import Context, page_table, render_page
 from generator.render.site import Entry
@@ -240,6 +241,11 @@ def test_without_git_there_is_no_history_and_diff_says_why(
         diff_revisions(history_de, SLUG, catalog, None, None, "de")
 
 
+def cmd_diff(repo: Path, slug: str, rev1: str | None, rev2: str | None) -> int:
+    """`handbook diff` as the command line runs it."""
+    return main(["--repo", str(repo), "diff", slug, *(r for r in (rev1, rev2) if r is not None)])
+
+
 # diff_revisions and cmd_diff ---------------------------------------------------------------------
 
 
@@ -319,8 +325,8 @@ def test_cmd_diff_prints_one_change_per_line(history_de: Path, capsys: pytest.Ca
         and out.err.startswith(f"v4:{FILE}:6:3: error: YAML syntax error")
         and "error: YAML syntax error" in out.err
     )
-    with pytest.raises(UsageError, match="no client project 'beispeil'"):
-        cmd_diff(history_de, "beispeil", None, None)
+    assert cmd_diff(history_de, "beispeil", None, None) == 2
+    assert "no client project 'beispeil' in projects/ (did you mean 'beispiel'?)" in capsys.readouterr().err
 
 
 # semantic_diff on its own ---------------------------------------------------------------------------

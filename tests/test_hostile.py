@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.pipeline import build_all
-from generator.project.markdown import clean, removed, to_html, user_markdown
+from generator.project.markdown import clean, removed, to_html
+from generator.render.user import user_markdown
 
 from .conftest import make_repo
 from .test_browser import RequestLog, browser, serve  # noqa: F401  (browser is a fixture)

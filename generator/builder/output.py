@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import UsageError
-from generator.project.check import SLUG
 
 MARKER = ".handbook-output"  # "this folder is written by handbook; its sub-folders are replaced whole"
 LOCK = ".handbook-lock"
@@ -95,10 +94,6 @@ def recover(out: Path) -> None:
                 os.rename(entry, target)
         elif _TEMP.fullmatch(entry.name):
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def valid_slug(name: str) -> bool:
-    return name == "_internal" or SLUG.fullmatch(name) is not None
 
 
 def advice(exc: OSError) -> str:

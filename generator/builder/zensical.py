@@ -19,6 +19,7 @@ import re
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,7 @@ def merged(base: dict, child: dict) -> dict:
     return out
 
 
+@dataclass(frozen=True)
 class Zensical(Engine):
     override_files: tuple[str, ...] | None = ("main.html",)
 

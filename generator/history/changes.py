@@ -11,7 +11,6 @@ no entry. History always uses today's role catalog.
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from generator import i18n
 from generator.errors import MissingTool, UsageError, UserError
 from generator.history import git
 from generator.history.differ import semantic_diff
-from generator.project.check import check_source, load_catalog, project_file, select
+from generator.layout import project_file
+from generator.project.check import check_source, load_catalog, select
 from generator.project.model import Catalog
 from generator.project.resolve import Resolved
 from generator.render.site import Entry
@@ -128,22 +128,14 @@ def _valid(data: bytes, display: str, catalog: Catalog) -> Resolved:
     return resolved
 
 
-def cmd_diff(repo: Path, slug: str, rev1: str | None, rev2: str | None) -> int:
-    """`handbook diff SLUG [REV1] [REV2]`: print the changes, one per line."""
-    from generator.report import Reporter
+def diff(repo: Path, slug: str, rev1: str | None, rev2: str | None) -> list[str]:
+    """`handbook diff SLUG [REV1] [REV2]`: the changes in words (or that there are none).
 
+    A version with errors, or a broken catalog, raises UserError with its diagnostics."""
     if rev2 is None:
         select(repo, [slug])  # an unknown slug is a usage error with a suggestion
     catalog, problems = load_catalog(repo)
-    try:
-        if catalog is None:
-            raise UserError(*problems)
-        old, new = _pair(repo, slug, catalog, rev1, rev2)
-    except UserError as exc:
-        reporter = Reporter(out=sys.stderr)
-        for diagnostic in exc.diagnostics:
-            reporter.diagnostic(diagnostic)
-        return 1
-    changes = _changes(old, new, new.lang)
-    print("\n".join(changes) if changes else i18n.LABELS[new.lang]["ch_no_changes"])
-    return 0
+    if catalog is None:
+        raise UserError(*problems)
+    old, new = _pair(repo, slug, catalog, rev1, rev2)
+    return _changes(old, new, new.lang) or [i18n.LABELS[new.lang]["ch_no_changes"]]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import UsageError, UserError
-from generator.layout import CATALOG, project_file
+from generator.layout import CATALOG, SLUG, project_file
 from generator.project import format as fmt
 from generator.project.diagnostics import Diagnostic, Pos, did_you_mean, has_errors
 from generator.project.model import Catalog
@@ -17,7 +17,6 @@ from generator.project.rules import check_rules
 from generator.project.schema import INVALID, Ctx
 from generator.project.yamlload import Map, load_file, parse_mapping
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # always fullmatch: '$' would match before a final newline
 _PARENT = re.compile(r"^(.*?)(\.[^.\[\]]+|\[\d+\])$")
 
 

@@ -8,11 +8,9 @@ graphs, lists, tables, emphasis, code, links, admonitions); no script, no event 
 no style beyond table alignment, no element or attribute that loads anything (img, svg,
 iframe, object, link, meta, background, srcset, ...), and links only to http(s), mailto,
 tel or pages of the site, whatever the spelling. What comes out is placed in the page as a
-raw HTML block that no engine reads as Markdown again.
-
-Headings stay Markdown headings (their text escaped) so every engine builds its table of
-contents, anchors and search sections from them; relative links are resolved here, the way
-the site's directory URLs need them, since no engine rewrites links inside raw HTML.
+raw HTML block that no engine reads as Markdown again (render/user.py places it). Relative
+links are resolved here, the way the site's directory URLs need them, since no engine
+rewrites links inside raw HTML.
 """
 
 from __future__ import annotations
@@ -27,9 +25,6 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
-from markupsafe import Markup
-
-from generator.render import escape
 
 EXTENSIONS = ["tables", "def_list", "admonition", "sane_lists", "abbr", "footnotes"]
 TAGS = {
@@ -56,7 +51,6 @@ CLASSES = {
 }  # fmt: skip
 SCHEMES = {"http", "https", "mailto", "tel"}
 DROP_WITH_CONTENT = {"script", "style", "template", "textarea", "title", "noscript", "iframe", "object", "svg", "math"}
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -198,31 +192,3 @@ class _Accepting(Links):
 
     def resolve(self, href: str) -> str | None:
         return href
-
-
-def user_markdown(source: str, shift: int = 0, links: Links | None = None) -> Markup:
-    """User Markdown as page Markdown: escaped headings (``shift`` levels deeper, at most 6) and
-    the text between them as sanitised raw HTML blocks."""
-    out: list[str] = []
-    chunk: list[str] = []
-
-    def flush() -> None:
-        text = "\n".join(chunk).strip("\n")
-        chunk.clear()
-        if text.strip():
-            html = to_html(text, links).strip()
-            if html:
-                out.append(f'<div class="hb-user">\n{html}\n</div>')
-
-    for line in source.replace("\r\n", "\n").split("\n"):
-        heading = _HEADING.match(line)
-        if heading:
-            flush()
-            hashes = heading.group(1) or heading.group(3)
-            title = (heading.group(2) or "").strip()
-            if title:
-                out.append("#" * min(6, len(hashes) + shift) + " " + escape.text(title))
-        else:
-            chunk.append(line)
-    flush()
-    return Markup("\n\n".join(out))

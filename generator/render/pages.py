@@ -22,6 +22,7 @@ from markupsafe import Markup
 from generator.errors import BuildError
 from generator.project import markdown as sanitize
 from generator.render import escape
+from generator.render.user import user_markdown
 from generator.render.view import View
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -205,7 +206,7 @@ def render_page(page: Page, ctx: Context, printed: bool = False) -> str:
                 else page.source
             )
         user = links.user(ctx.site, ctx.files)
-        out = sanitize.user_markdown(page.source, 0, user) + "\n"
+        out = user_markdown(page.source, 0, user) + "\n"
         if user.broken:
             raise BrokenLinks(page.path, user.broken)
         return out
@@ -227,7 +228,7 @@ def _template(page: Page, ctx: Context, links: Links) -> str:
     def md(source: str, shift: int = 0) -> Markup:
         """A Markdown field of the project: sanitised HTML, its links resolved from this page."""
         user = links.user(ctx.site, ctx.files)
-        out = sanitize.user_markdown(source, shift, user)
+        out = user_markdown(source, shift, user)
         broken.extend(user.broken)
         return out
 

@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from generator.errors import UsageError
-from generator.project.check import SLUG
+from generator.layout import SLUG
 from generator.render.pages import plain_environment
 
 
