@@ -539,3 +539,23 @@ def test_the_internal_marker_never_reaches_cmd_diff(history_de: Path, capsys: py
         assert cmd_diff(history_de, SLUG, *revs) == 0
     out = capsys.readouterr()
     assert SECRET not in out.out + out.err and "Jour fixe" in out.out
+
+
+def test_semantic_diff_tells_the_11_keys_in_words_and_never_a_reason(catalog) -> None:
+    old = resolve_text(RICH, "old", catalog)
+    new_text = RICH.replace("status: active\n", "status: active\ntimezone: Europe/London\nsummary: Neu.\n").replace(
+        "department: Service}",
+        "department: Service, absences: [{from: 2027-03-01, to: 2027-03-05, reason: GEHEIMER-GRUND-55}]}",
+    )
+    new_text += "agreement: {date: 2027-02-03, client: lea, contractor: kim}\n"
+    new_text += "feedback:\n  - {person: tom, role: key_user, date: 2027-07-01, text: FEEDBACK-GEHEIM-56}\n"
+    new = resolve_text(new_text, "new", catalog)
+    assert old is not None and new is not None
+    changes = semantic_diff(old, new, "de")
+    assert changes == [
+        "Zeitzone von Europe/Berlin zu Europe/London",
+        "Projektbeschreibung geändert",
+        "Sam Sand: Abwesenheit hinzugefügt: 1. März 2027 – 5. März 2027",
+        "Abgestimmte Rollenverteilung hinzugefügt: 3. Februar 2027 (Lea Lang, Kim Kurz)",
+    ]
+    assert "GEHEIM" not in "".join(changes + semantic_diff(new, old, "en"))

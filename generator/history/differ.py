@@ -11,22 +11,43 @@ from generator import i18n
 from generator.project.model import Meeting
 from generator.project.resolve import Resolved
 
+# Every top-level key of the format, and the section of the diff that tells its changes (in
+# this order), or why a change of it is never told: tests/test_drift.py keeps this complete.
+SECTIONS: dict[str, str] = {
+    "client": "project",
+    "title": "project",
+    "contractor": "project",
+    "language": "project",
+    "status": "project",
+    "timezone": "project",
+    "period": "project",
+    "summary": "project",
+    "people": "people",
+    "roles": "roles",
+    "workgroups": "workgroups",
+    "raci": "raci",
+    "communication": "communication",
+    "meetings": "meetings",
+    "milestones": "milestones",
+    "escalation": "escalation",
+    "agreement": "agreement",
+}
+UNTOLD: dict[str, str] = {
+    "internal": "never public",
+    "feedback": "never public",
+    "accept": "the consultant's review of warnings, not the project",
+    "version": "the file's format, not the project",
+    "site": "a publishing option, not the project",
+}
+# person keys the diff compares (id is the key; roles are told per role; kind names the entry)
+PERSON_KEYS = ("name", "side", "department", "position", "email", "phone", "hours", "deputy", "represents", "absences")
+
 
 def semantic_diff(old: Resolved, new: Resolved, lang: str) -> list[str]:
     """What changed between two valid versions, in words, in a fixed order."""
     differ = _Differ(old, new, lang)
-    for section in (
-        differ.project,
-        differ.people,
-        differ.roles,
-        differ.workgroups,
-        differ.raci,
-        differ.communication,
-        differ.meetings,
-        differ.milestones,
-        differ.escalation,
-    ):
-        section()
+    for section in dict.fromkeys(SECTIONS.values()):
+        getattr(differ, section)()
     return differ.out
 
 
@@ -115,8 +136,28 @@ class _Differ:
         o, n, L = self.old.project, self.new.project, self.L
         self.field("", L["client"], o.client, n.client)
         self.field("", L["ch_title_field"], o.title, n.title)
+        self.field("", L["contractor"], self.old.contractor, self.new.contractor)
+        self.field("", L["ch_language"], L[f"lang_{o.language}"], L[f"lang_{n.language}"])
         self.field("", L["status"], L[f"status_{o.status}"], L[f"status_{n.status}"])
+        self.field("", L["ch_timezone"], o.timezone, n.timezone)
         self.field("", L["period"], self.period(o.period), self.period(n.period))
+        if (o.summary or "") != (n.summary or ""):
+            self.say("ch_summary")
+
+    def agreement(self) -> None:
+        o, n, L = self.old.project.agreement, self.new.project.agreement, self.L
+        what = L["ch_agreement"]
+        if n is None and o is not None:
+            self.say("ch_removed", what=what, names=self.when(o.date))
+        elif n is not None and o is None:
+            self.say("ch_added", what=what, names=self.agreed(self.new, n))
+        elif n is not None and o is not None:
+            self.field(what, L["date"], self.when(o.date), self.when(n.date))
+            self.ref(what, L["client"], o.client, n.client)
+            self.ref(what, L["contractor"], o.contractor, n.contractor)
+
+    def agreed(self, r: Resolved, a) -> str:
+        return f"{self.when(a.date)} ({self.name(r, a.client)}, {self.name(r, a.contractor)})"
 
     def period(self, p) -> str:
         return i18n.period(self.lang, p.start, p.end) if p else ""
@@ -135,6 +176,12 @@ class _Differ:
                 self.field(n.name, self.L[key], old, new)
             self.ref(n.name, self.L["deputy"], o.deputy, n.deputy)
             self.field(n.name, self.L["represents"], ", ".join(o.represents or []), ", ".join(n.represents or []))
+            was, now = self.absences(o), self.absences(n)  # the dates only: a reason is never told
+            added, removed = [a for a in now if a not in was], [a for a in was if a not in now]
+            if added:
+                self.say("ch_set_added", subject=n.name, what=self.L["ch_absence"], names=", ".join(added))
+            if removed:
+                self.say("ch_set_removed", subject=n.name, what=self.L["ch_absence"], names=", ".join(removed))
 
         self.items(
             self.old.people,
@@ -143,6 +190,9 @@ class _Differ:
             lambda p: self.say("ch_removed", what=what(p), names=p.name),
             changed,
         )
+
+    def absences(self, person) -> list[str]:
+        return [i18n.period(self.lang, a.from_, a.to) for a in person.absences]
 
     def roles(self) -> None:
         old, new, L = self.old.roles, self.new.roles, self.L

@@ -31,7 +31,7 @@ def _nested(t: Type) -> Obj | None:
     return t if isinstance(t, Obj) else None
 
 
-def _objects(root: Obj) -> list[Obj]:
+def objects(root: Obj) -> list[Obj]:
     """``root`` and every mapping type below it, each once, in the order they first appear."""
     out: list[Obj] = []
 
@@ -69,7 +69,7 @@ def _section(obj: Obj) -> list[str]:
 
 def reference() -> str:
     lines = [INTRO]
-    for obj in _objects(fmt.PROJECT):
+    for obj in objects(fmt.PROJECT):
         lines += _section(obj)
     lines += ["# The role catalog (projects/roles.yml)", ""]
     lines += _section(fmt.CATALOG)
