@@ -39,13 +39,14 @@ update-golden: deps
 lint: deps
 	$(VENV)/bin/ruff check generator tests
 	$(VENV)/bin/ruff format --check generator tests
+	$(VENV)/bin/mypy
 
 deps: $(VENV)/.installed system-deps
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml .ci/constraints.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c .ci/constraints.txt -e '.[test]'
 	@touch $@
 
 # Debian packages: installed when missing and running as root, else a clear message.

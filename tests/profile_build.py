@@ -20,16 +20,16 @@ from pathlib import Path
 from .bench import EPOCH, make_bench_repo
 
 STAGES = [  # (module, attribute path, label)
-    ("generator.site", "render_pages", "our Markdown pages"),
-    ("generator.site", "render_all", "diagrams (dot)"),
-    ("generator.build", "write_client", "our project writer, total"),
-    ("generator.build", "verify_site", "third-party check"),
-    ("generator.build", "mkdocs_build", "MkDocs, total"),
+    ("generator.pipeline", "read_inputs", "read: git history, files, downloads"),
+    ("generator.pipeline", "draw", "diagrams (dot)"),
+    ("generator.pipeline", "client_site", "render: our pages and print page"),
+    ("generator.builder.project", "write", "project written for the engine"),
+    ("generator.builder", "verify_site", "third-party check"),
+    ("generator.builder.engines.MkDocs", "build", "MkDocs, total"),
     ("mkdocs.config", "load_config", "  config"),
     ("mkdocs.structure.pages", "Page.render", "  Markdown conversion"),
     ("mkdocs.commands.build", "_build_page", "  page templates + search"),
     ("material.plugins.search.plugin", "SearchIndex.add_entry_from_context", "    search indexing"),
-    ("mkdocs_print_site_plugin.plugin", "PrintSitePlugin.on_post_build", "  print page"),
     ("mkdocs.commands.build", "_build_theme_template", "  404 page, sitemap"),
     ("mkdocs.structure.files", "Files.copy_static_files", "  theme files copied"),
 ]
@@ -37,7 +37,10 @@ STAGES = [  # (module, attribute path, label)
 
 def instrument(times: collections.Counter) -> None:
     for module, path, label in STAGES:
-        owner = importlib.import_module(module)
+        parts = module.split(".")
+        owner = importlib.import_module(module) if module != "generator.builder.engines.MkDocs" else None
+        if owner is None:
+            owner = getattr(importlib.import_module(".".join(parts[:-1])), parts[-1])
         *parents, name = path.split(".")
         for part in parents:
             owner = getattr(owner, part)

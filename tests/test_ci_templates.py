@@ -32,7 +32,10 @@ def test_github_workflow_is_valid_and_checks_then_builds() -> None:
     assert 'handbook build --shard "${{ matrix.shard }}"' in runs("build")
     uses = [step.get("uses", "") for step in jobs["pages"]["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
-    assert jobs["pages"]["needs"] == "build"
+    assert jobs["pages"]["needs"] == ["build", "engines"]  # nothing is published before the engine tests pass
+    assert "pytest -q tests/test_engine.py tests/test_engines.py" in runs("engines")
+    for job in ("check", "build", "engines"):
+        assert "pip install -c .ci/constraints.txt" in runs(job), job  # the tested releases, exactly
 
 
 def test_gitlab_ci_is_valid_and_has_a_pages_job() -> None:
@@ -42,6 +45,23 @@ def test_gitlab_ci_is_valid_and_has_a_pages_job() -> None:
     assert "handbook check --format gitlab > gl-code-quality-report.json || true" in data["check"]["script"]
     assert any("handbook build --shard" in line for line in data["build"]["script"])
     assert data["pages"]["artifacts"]["paths"] == ["public"]
+    assert data["pages"]["needs"] == ["build", "engines"]
+    assert any("pytest -q tests/test_engine.py tests/test_engines.py" in line for line in data["engines"]["script"])
+    for job in ("check", "build", "engines"):
+        assert any("-c .ci/constraints.txt" in line for line in data[job]["script"]), job
+
+
+def test_the_constraints_pin_what_the_fast_paths_were_tested_on() -> None:
+    from generator.builder.fastpaths import TESTED
+
+    pins = {}
+    for line in (ROOT / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version.strip()
+    for needs in TESTED.values():
+        for dist, version in needs.items():
+            assert pins.get(dist.lower()) == version, (dist, version, pins.get(dist.lower()))
 
 
 def test_shards_split_the_clients_without_overlap(tmp_path: Path) -> None:

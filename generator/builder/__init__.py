@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.builder import engines, project
+from generator.builder import engines, printpage, project
 from generator.builder.output import claim, locked, recover, staged, swap_in
 from generator.builder.verify import verify_site
+from generator.errors import BuildError
 from generator.render.site import Site
 
 __all__ = ["build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
@@ -25,6 +26,11 @@ def build(site: Site, stage: Path, base_config: Path, engine: str, epoch: int) -
     config_file = project.write(site, stage / "src", base_config, chosen, js=site.scripts)
     html = stage / "html"
     chosen.build(config_file, html, epoch)
+    if site.print_page is not None:
+        try:
+            printpage.assemble(html, site.print_page)
+        except (ValueError, OSError) as exc:
+            raise BuildError(f"print page: {exc}") from None
     verify_site(html)
     return html
 

@@ -57,6 +57,7 @@ class Engine:
     # of assets/overrides/ (written for Material 9's templates): the files this engine
     # understands, or None for all of them
     override_files: tuple[str, ...] | None = None
+    hooks: bool = True  # runs MkDocs hooks (a portable project assembles its print page with one)
 
     def final_config(self, config: dict, folder: Path) -> dict:
         """The config as this engine wants it written into ``folder``."""

@@ -100,7 +100,12 @@ def write(site: Site, folder: Path, base_config: Path, engine: Engine, portable:
         where = "overrides"
     else:  # the installed package's own folder: every site of a run shares its compiled templates
         where = str(overrides)
-    final = engine.final_config(config(site, base, where, engine, js), folder)
+    settings = config(site, base, where, engine, js)
+    if portable and engine.hooks and site.print_page is not None:  # a stock build assembles the print page too
+        (folder / "hooks").mkdir()
+        shutil.copyfile(Path(__file__).with_name("printpage.py"), folder / "hooks" / "printpage.py")
+        settings["hooks"] = ["hooks/printpage.py"]
+    final = engine.final_config(settings, folder)
     text = yaml.safe_dump(final, allow_unicode=True, sort_keys=False, width=1000)
     (folder / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
     return folder / "mkdocs.yml"

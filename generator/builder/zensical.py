@@ -42,6 +42,7 @@ def merged(base: dict, child: dict) -> dict:
 @dataclass(frozen=True)
 class Zensical(Engine):
     override_files: tuple[str, ...] | None = ("main.html",)
+    hooks: bool = False
 
     def final_config(self, config: dict, folder: Path) -> dict:
         """Resolve INHERIT here (Zensical would append the base's lists to ours)."""

@@ -59,8 +59,8 @@ def alt_text(view: View, name: str) -> str:
     person = next((p for p in view.people if name == f"person-{p.id}"), None)
     if person is None:
         raise KeyError(f"no diagram named {name!r}")
-    parties = len(_counterparts(view, person.id))
-    return L["dg_alt_person"].format(name=person.name, parties=_count(L, "parties", parties))
+    count = len(_counterparts(view, person.id))
+    return L["dg_alt_person"].format(name=person.name, parties=_count(L, "parties", count))
 
 
 def _count(L: dict[str, str], noun: str, n: int) -> str:

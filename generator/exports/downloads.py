@@ -21,7 +21,11 @@ from generator.project import dates
 from generator.project.model import Meeting, Milestone, Person
 from generator.render.view import View
 
-RRULES = {"weekly": {"FREQ": "WEEKLY"}, "biweekly": {"FREQ": "WEEKLY", "INTERVAL": 2}, "monthly": {"FREQ": "MONTHLY"}}
+RRULES: dict[str, dict[str, object]] = {
+    "weekly": {"FREQ": "WEEKLY"},
+    "biweekly": {"FREQ": "WEEKLY", "INTERVAL": 2},
+    "monthly": {"FREQ": "MONTHLY"},
+}
 DEFAULT_MINUTES = 60
 OPEN_ENDED_YEARS = 10  # a meeting that recurs without end: time zone rules written this far ahead
 # OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
@@ -316,7 +320,9 @@ def ical_text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """At most 75 octets a line, continued after CRLF + space, never inside a UTF-8 character."""
-    parts, current, size, limit = [], [], 0, 75
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, 75
     for ch in line:
         n = len(ch.encode())
         if size + n > limit:

@@ -183,7 +183,7 @@ def _serve(preview: Preview, host: str, port: int, ready) -> None:
     names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
     hosts = frozenset(f"{name}:{bound}" for name in names)
     handler = type("BoundHandler", (Handler,), {"preview": preview, "hosts": hosts})
-    server.RequestHandlerClass = partial(handler, directory=str(preview.root))  # type: ignore[assignment]
+    server.RequestHandlerClass = partial(handler, directory=str(preview.root))
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
     watcher.start()

@@ -75,11 +75,14 @@ def load_catalog(repo: Path) -> tuple[Catalog | None, list[Diagnostic]]:
         return None, exc.diagnostics
     if catalog is INVALID or has_errors(ctx.diagnostics):
         return None, ctx.diagnostics
+    assert isinstance(catalog, Catalog)
     diagnostics = _check_catalog(catalog, locator(ctx.locations, pos))
     if has_errors(diagnostics):
         return None, diagnostics
-    for item in (*catalog.roles, *catalog.tasks):
-        item.from_catalog = True  # merged into projects, they must say where they came from
+    for role in catalog.roles:  # merged into projects, they must say where they came from
+        role.from_catalog = True
+    for task in catalog.tasks:
+        task.from_catalog = True
     return catalog, diagnostics
 
 
@@ -103,7 +106,7 @@ def _check_catalog(catalog: Catalog, locate) -> list[Diagnostic]:
         elif task.id in task_ids:
             error(f"tasks[{i}].id", f"duplicate task id '{task.id}'")
         task_ids.add(task.id or "")
-        refs = [("responsible", r) for r in task.responsible] + [("accountable", task.accountable)]
+        refs = [("responsible", r) for r in task.responsible] + [("accountable", task.accountable or "")]
         refs += [("consulted", r) for r in task.consulted] + [("informed", r) for r in task.informed]
         for key, ref in refs:
             if ref not in known:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -57,17 +56,12 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 @dataclass
 class Links:
     """How relative links of one page are resolved: the page's source path under docs/ and the
-    pages that exist. Links to anything else are collected in ``broken``.
-
-    On a print page (all pages on one), ``anchors`` turns a page path and fragment into the id
-    of that place on it, and ``origin`` is the page the Markdown belongs to."""
+    pages that exist. Links to anything else are collected in ``broken``."""
 
     page: str
     pages: frozenset[str] = frozenset()
     files: frozenset[str] = frozenset()  # other files of the site (downloads)
     broken: list[str] = field(default_factory=list)
-    anchors: Callable[[str, str], str] | None = None
-    origin: str | None = None
 
     def url_dir(self) -> str:
         """The folder a browser resolves the page's relative links against (directory URLs)."""
@@ -76,10 +70,9 @@ class Links:
 
     def resolve(self, href: str) -> str | None:
         target, hashmark, fragment = href.partition("#")
-        home = self.origin or self.page
         if not target:  # a link inside the page
-            return "#" + self.anchors(home, fragment) if self.anchors else href
-        source = posixpath.normpath(posixpath.join(posixpath.dirname(home), target))
+            return href
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page), target))
         if source.startswith("../") or source == "..":
             self.broken.append(href)
             return None
@@ -87,8 +80,6 @@ class Links:
             if source not in self.pages:
                 self.broken.append(href)
                 return None
-            if self.anchors:
-                return "#" + self.anchors(source, fragment)
             stem = source.removesuffix(".md")
             url = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
             rel = posixpath.relpath(url or ".", self.url_dir() or ".")

@@ -6,8 +6,9 @@ sees goes through ``view.py`` so ``internal`` can never reach a page.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -117,10 +118,10 @@ class Meeting:
     name: str
     id: str | None = None
     type: str = "other"
-    date: date | datetime | None = None
+    date: dt.date | dt.datetime | None = None
     duration: int | None = None
     recurrence: str | None = None
-    until: date | None = None
+    until: dt.date | None = None
     participants: list[str] = field(default_factory=list)
     organiser: str | None = None
     agenda: list[str] = field(default_factory=list)
@@ -131,7 +132,7 @@ class Meeting:
 class Milestone:
     path: str
     name: str
-    date: date
+    date: dt.date
     owner: str | None = None
     done: bool = False
 
@@ -163,7 +164,7 @@ class Agreement:
     """The role distribution agreed at the kickoff: when, by whom on each side, which version."""
 
     path: str
-    date: date
+    date: dt.date
     client: str
     contractor: str
     revision: str | None = None
@@ -176,7 +177,7 @@ class Feedback:
     path: str
     person: str
     role: str
-    date: date
+    date: dt.date
     text: str
 
 

@@ -112,7 +112,7 @@ def merge_tasks(catalog: Catalog, project: Project) -> list[Task]:
     by_id = {t.id: t for t in project.raci if t.id}
     merged = []
     for task in catalog.tasks:
-        override = by_id.get(task.id)
+        override = by_id.get(task.id or "")
         if override is None:
             merged.append(task)
         elif not override.remove:
@@ -183,12 +183,12 @@ def resolve(project: Project, catalog: Catalog, locate) -> tuple[Resolved, list[
     )
     for path, ref, allowed in references(project):
         _check_ref(resolved, path, ref, allowed, error)
-    catalog_task_ids = {t.id for t in catalog.tasks}
+    catalog_task_ids = {t.id for t in catalog.tasks if t.id}
     for i, task in enumerate(project.raci):
         if task.remove and task.id not in catalog_task_ids:
             error(
                 f"raci[{i}].id",
-                f"there is no catalog task '{task.id}' to remove{did_you_mean(task.id, catalog_task_ids)}",
+                f"there is no catalog task '{task.id}' to remove{did_you_mean(task.id or '', catalog_task_ids)}",
             )
     if not diagnostics:
         where = locate("raci" if project.raci else "people")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 
 from generator.project import dates
-from generator.project.diagnostics import Diagnostic
+from generator.project.diagnostics import Diagnostic, Severity
 from generator.project.model import Person, Task
 from generator.project.resolve import Resolved
 
@@ -20,7 +20,7 @@ def check_rules(r: Resolved, locate) -> list[Diagnostic]:
     out: list[Diagnostic] = []
 
     def report(path: str, message: str, rule: str = "") -> None:
-        severity = "warning" if rule else "error"
+        severity: Severity = "warning" if rule else "error"
         out.append(Diagnostic(locate(path), path, message, severity, rule))
 
     for rule in (
@@ -171,8 +171,7 @@ def _meetings(r: Resolved, report: Report) -> None:
         if m.until and not m.recurrence:
             report(f"meetings[{i}].until", "'until' only applies to a meeting with a 'recurrence'")
         if m.until and m.date is not None:
-            first = m.date.date() if hasattr(m.date, "hour") else m.date
-            if m.until < first:
+            if m.until < dates.first_day(m.date):
                 report(f"meetings[{i}].until", f"'until' ({m.until.isoformat()}) is before the first date")
 
 

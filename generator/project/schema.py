@@ -55,6 +55,7 @@ def describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, Seq):
         return "a list"
+    assert isinstance(node, Scalar)
     return "an empty value" if node.is_null else f"'{_clip(node.text)}'"
 
 
@@ -215,6 +216,7 @@ class Int(Type):
         text = _scalar(node, path, ctx, "a whole number")
         if text is INVALID:
             return text
+        assert isinstance(node, Scalar)  # _scalar gave its text
         if not (node.plain and _INT.match(text)) or len(text) > 12:
             return ctx.error(node, path, f"expected a whole number without quotes, found {describe(node)}")
         value = int(text)
@@ -241,6 +243,7 @@ class Bool(Type):
         text = _scalar(node, path, ctx, "true or false")
         if text is INVALID:
             return text
+        assert isinstance(node, Scalar)  # _scalar gave its text
         if node.plain and text in _BOOLS:
             return _BOOLS[text]
         return ctx.error(node, path, f"expected true or false without quotes, found {describe(node)}")
@@ -266,7 +269,8 @@ class Date(Type):
             return ctx.error(node, path, f"'{_clip(text)}' is not {what}")
         try:
             parts = [int(p) for p in match.groups()]
-            value = date(*parts) if len(parts) == 3 else datetime(*parts)
+            y, mo, d = parts[:3]
+            value: date = date(y, mo, d) if len(parts) == 3 else datetime(y, mo, d, parts[3], parts[4])
         except ValueError as exc:
             return ctx.error(node, path, f"'{text}' is not a valid date: {exc}")
         if not YEARS[0] <= value.year <= YEARS[1]:
@@ -352,7 +356,7 @@ class ListOf(Type):
         return INVALID if any(v is INVALID for v in values) else values
 
     def json(self) -> dict:
-        out = {"type": "array", "items": self.item.json()}
+        out: dict[str, Any] = {"type": "array", "items": self.item.json()}
         if self.min_items:
             out["minItems"] = self.min_items
         return out
@@ -409,6 +413,7 @@ def _plain(node: Node) -> Any:
         return {k: _plain(v) for k, (_, v) in node.items.items()}
     if isinstance(node, Seq):
         return [_plain(v) for v in node.items]
+    assert isinstance(node, Scalar)
     return node.text
 
 

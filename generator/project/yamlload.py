@@ -150,8 +150,8 @@ def parse(text: str, file: str) -> tuple[Node, list[Diagnostic]]:
             Diagnostic(pos, "", f"the file contains the control character U+{ord(char):04X}; remove it")
         ) from None
     except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        raise UserError(Diagnostic(Pos(file, 1, 1), "", f"YAML error: {first}")) from None
+        summary = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise UserError(Diagnostic(Pos(file, 1, 1), "", f"YAML error: {summary}")) from None
     del first
     return root, builder.diagnostics
 
@@ -239,11 +239,12 @@ def explain(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
     if problem.startswith("expected <block end>") and "'<scalar>'" in problem and "'" in here:
         return at(mark, "text after a closing quote; inside '...' write a ' as '' (it''s), or use \"...\" instead")
     if problem.startswith("expected <block end>") or problem.startswith("expected <block mapping"):
-        expected = exc.context_mark.column if exc.context_mark is not None else None
+        context = exc.context_mark
         key = here.strip().split(":")[0]
-        if expected is not None and line_of(exc.context_mark).lstrip().startswith("- ") and indent == expected:
+        if context is not None and line_of(context).lstrip().startswith("- ") and indent == context.column:
+            expected = context.column
             return at_key(
-                f"'{key}' is indented like the list items above ('- ' at line {exc.context_mark.line + 1}); "
+                f"'{key}' is indented like the list items above ('- ' at line {context.line + 1}); "
                 f"indent it by {expected + 2} spaces to belong to the entry above, or start a new entry with '- '"
             )
         return at_key(
@@ -269,11 +270,10 @@ def explain(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
         return at(exc.context_mark, "this quote is never closed; close it at the end of the value")
     if problem.startswith("expected ',' or ']'") or problem.startswith("expected ',' or '}'"):
         bracket = "]" if "']'" in problem else "}"
-        opened = exc.context_mark
-        where = f" opened at line {opened.line + 1}" if opened is not None else ""
+        opened = f" opened at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
         return at(
             mark,
-            f"the list or mapping{where} is not closed with '{bracket}' on its line, or an item holds ':', ',' or brackets; "
+            f"the list or mapping{opened} is not closed with '{bracket}' on its line, or an item holds ':', ',' or brackets; "
             "close it, or put such an item in quotes",
         )
     return at(mark, problem)

@@ -9,7 +9,6 @@ kind of page is a row here, a template and its labels in i18n.py.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -111,27 +110,21 @@ def anchor_id(path: str, fragment: str = "") -> str:
 
 @dataclass(frozen=True)
 class Links:
-    """How the page ``here`` refers to other pages: relative .md links on the site (the engine
-    turns them into URLs), in-page anchors when ``printed`` (all pages on one)."""
+    """How the page ``here`` refers to other pages: relative .md links (the engine turns them
+    into URLs); links in a user's Markdown resolved here (raw HTML: no engine rewrites them)."""
 
     here: str
-    printed: bool = False
 
     def page(self, target: str) -> str:
         path, _, fragment = target.partition("#")
-        if self.printed:
-            return "#" + anchor_id(path, fragment)
         rel = posixpath.relpath(path, posixpath.dirname(self.here) or ".")
         return rel + (f"#{fragment}" if fragment else "")
 
     def file(self, target: str) -> str:
         """A file of the site (downloads/x.ics), as a Markdown link from this page."""
-        return target if self.printed else posixpath.relpath(target, posixpath.dirname(self.here) or ".")
+        return posixpath.relpath(target, posixpath.dirname(self.here) or ".")
 
     def user(self, site: frozenset[str], files: frozenset[str]) -> sanitize.Links:
-        """How links in a user's Markdown on this page are resolved (raw HTML: no engine rewrites them)."""
-        if self.printed:
-            return sanitize.Links(PRINT_PAGE, site, files, anchors=anchor_id, origin=self.here)
         return sanitize.Links(self.here, site, files)
 
 
@@ -195,16 +188,12 @@ class Context:
         return frozenset(f"downloads/{name}" for name in self.downloads)
 
 
-def render_page(page: Page, ctx: Context, printed: bool = False) -> str:
-    """One page's Markdown; ``printed``: for the print page (links become anchors on it)."""
-    links = Links(page.path, printed)
+def render_page(page: Page, ctx: Context) -> str:
+    """One page's Markdown."""
+    links = Links(page.path)
     if page.source is not None:
         if page.trusted:  # a shared chapter: the consultancy's own Markdown, for the engine as it is
-            return (
-                _MD_LINK.sub(lambda m: m[1] + links.page(_joined(page.path, m[2])) + ")", page.source)
-                if printed
-                else page.source
-            )
+            return page.source
         user = links.user(ctx.site, ctx.files)
         out = user_markdown(page.source, 0, user) + "\n"
         if user.broken:
@@ -212,14 +201,6 @@ def render_page(page: Page, ctx: Context, printed: bool = False) -> str:
         return out
     assert page.template is not None
     return _template(page, ctx, links)
-
-
-_MD_LINK = re.compile(r"(\]\()([^)\s:]+\.md(?:#[^)\s]*)?)\)")  # [text](relative/page.md#anchor)
-
-
-def _joined(here: str, target: str) -> str:
-    path, hashmark, fragment = target.partition("#")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(here), path)) + hashmark + fragment
 
 
 def _template(page: Page, ctx: Context, links: Links) -> str:
@@ -246,8 +227,9 @@ def _template(page: Page, ctx: Context, links: Links) -> str:
         return Markup(f'<div class="hb-diagram" data-search-exclude tabindex="0">\n{ctx.svgs[name].strip()}\n</div>')
 
     def anchor(ident: str) -> Markup:
-        return Markup(f"{{ #{anchor_id(page.path, ident) if links.printed else ident} }}")
+        return Markup(f"{{ #{ident} }}")
 
+    assert page.template is not None
     out = (
         environment()
         .get_template(page.template)

@@ -58,7 +58,7 @@ def client_site(view: View, inputs: ClientInputs) -> Site:
     texts = {name: inputs.download_texts[name] for name in inputs.downloads}
     ctx = Context(view, inputs.svgs, texts, frozenset(page.path for page in table))
     pages = {page.path: render_page(page, ctx) for page in table}
-    pages[PRINT_PAGE] = print_page(view, table, ctx)
+    pages[PRINT_PAGE] = print_page(view, table, pages)
     return Site(
         name=f"{view.client} – {view.title}",
         lang=view.lang,

@@ -7,6 +7,7 @@ RACI letters a person holds through which reference.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -199,7 +200,7 @@ class View:
         p = self.period
         return i18n.period(self.lang, p.start, p.end) if p else ""
 
-    def long_date(self, d: date) -> str:
+    def long_date(self, d: dt.date) -> str:
         return i18n.long_date(self.lang, d)
 
 

@@ -30,8 +30,8 @@ from __future__ import annotations
 from markdown import core, inlinepatterns, treeprocessors, util
 
 _Processor = treeprocessors.InlineProcessor
-STOCK = (_Processor.run, _Processor._InlineProcessor__handleInline)  # type: ignore[attr-defined]
-_apply_pattern = _Processor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+STOCK = (_Processor.run, _Processor._InlineProcessor__handleInline)
+_apply_pattern = _Processor._InlineProcessor__applyPattern
 
 
 def run(self, tree, ancestors=None):
@@ -106,5 +106,5 @@ STOCK_BLOCK_LEVEL = core.BLOCK_LEVEL_ELEMENTS
 
 def install(on: bool = True) -> None:
     """Use the fast paths in this process (``on=False``: Markdown's own, for comparisons)."""
-    _Processor.run, _Processor._InlineProcessor__handleInline = (run, handle_inline) if on else STOCK  # type: ignore[attr-defined]
+    _Processor.run, _Processor._InlineProcessor__handleInline = (run, handle_inline) if on else STOCK
     core.BLOCK_LEVEL_ELEMENTS = TagList(STOCK_BLOCK_LEVEL) if on else STOCK_BLOCK_LEVEL

@@ -23,7 +23,7 @@ STOCK = plugin.Parser
 HEADINGS = frozenset(f"h{x}" for x in range(1, 7))
 
 
-class Parser(STOCK):
+class Parser(STOCK):  # type: ignore[valid-type,misc]  # Material's own class, taken at run time
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.open: dict[str, int] = {}  # tag name -> how many elements of that name are in self.context
@@ -35,9 +35,9 @@ class Parser(STOCK):
     def _skipping(self) -> bool:
         return any(self.open.get(tag, 0) > 0 for tag in self.skip_tags)
 
-    def _skip(self, el: Element) -> None:
+    def _skip(self, el: Element) -> None:  # type: ignore[valid-type]
         self.skip.add(el)
-        self.skip_tags.add(el.tag)
+        self.skip_tags.add(getattr(el, "tag", el))
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)

@@ -44,7 +44,7 @@ class SharedBytecodeCache(jinja2.BytecodeCache):
         self.folder: Path | None = None
         self.key: bytes = b""
 
-    def get_bucket(self, environment, name, filename, source):  # type: ignore[override]
+    def get_bucket(self, environment, name, filename, source):
         key = hashlib.sha1(f"{name}\0{source}".encode()).hexdigest()
         bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
