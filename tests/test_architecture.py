@@ -113,6 +113,60 @@ def test_each_module_imports_only_what_its_package_may(path: Path) -> None:
     assert wrong == [], f"{path.relative_to(GENERATOR)}:\n" + "\n".join(wrong)
 
 
+OPTIONAL_ENGINES = {"properdocs", "zensical"}  # imported only when asked for with --engine
+
+
+def _declared(extra: str | None = None) -> set[str]:
+    import re
+    import tomllib
+
+    project = tomllib.loads((GENERATOR.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = project["dependencies"] if extra is None else project["optional-dependencies"][extra]
+    return {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower().replace("_", "-") for spec in specs}
+
+
+def test_every_library_generator_imports_is_a_declared_dependency() -> None:
+    """A fresh clone installs only what pyproject.toml names: a library that arrives only as
+    some other package's dependency (or only in the test extra) breaks `make site` there."""
+    import sys
+    from importlib.metadata import packages_distributions
+
+    dists = packages_distributions()
+    required, test_extra = _declared(), _declared("test")
+    missing = []
+    for path in modules():
+        for line, name in imports(path):
+            top = name.split(".")[0]
+            if top in sys.stdlib_module_names or top in {"generator", "__future__"}:
+                continue
+            names = {d.lower().replace("_", "-") for d in dists.get(top, [top])}
+            allowed = required | (test_extra if top in OPTIONAL_ENGINES else set())
+            if not names & allowed:
+                missing.append(f"{path.relative_to(GENERATOR)}:{line}: {name} ({'/'.join(sorted(names))})")
+    assert missing == [], "imported but not declared in pyproject.toml:\n" + "\n".join(missing)
+
+
+def test_every_library_the_tests_import_is_in_the_test_extra() -> None:
+    import sys
+    from importlib.metadata import packages_distributions
+
+    dists = packages_distributions()
+    allowed = _declared() | _declared("test")
+    missing = []
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in {"generator", "tests", "__future__"}:
+                    continue
+                if not {d.lower().replace("_", "-") for d in dists.get(top, [top])} & allowed:
+                    missing.append(f"{path.name}:{node.lineno}: {name}")
+    assert missing == [], "imported by tests but not in pyproject.toml:\n" + "\n".join(missing)
+
+
 def graph() -> dict[str, set[str]]:
     edges: dict[str, set[str]] = defaultdict(set)
     for path in modules():
