@@ -18,6 +18,7 @@ from dateutil.rrule import rrulestr
 from generator.exports.downloads import client_downloads, defuse, link_texts
 from generator.project.check import check_all
 from generator.project.model import Localized, Meeting
+from generator.render.matrix import column_name, mark_text, matrix
 from generator.render.view import View
 
 from .conftest import make_repo
@@ -411,19 +412,22 @@ def read_csv(data: bytes, delimiter: str) -> list[list[str]]:
 
 
 def test_raci_csv_german(views) -> None:
+    """The matrix of the page: a column per role, named people in their role's cell."""
     view = views[DE]
     rows = read_csv(files_of(view)["raci.csv"], ";")
-    columns = view.columns()
-    assert rows[0] == ["Aufgabe", "Phase", *(view.name(ref) for ref in columns)]
+    mx = matrix(view)
+    assert rows[0] == ["Aufgabe", "Phase", *(column_name(view, c) for c in mx.columns)]
     assert len(rows) == len(view.tasks) + 1
-    for task, row in zip(view.tasks, rows[1:], strict=True):
-        assert row == [
-            view.task_text(task),
-            task.phase.get("de") if task.phase else "",
-            *(view.cell(task, ref) for ref in columns),
+    matrix_rows = [row for phase in mx.phases for row in phase.rows]
+    for row, line in zip(matrix_rows, rows[1:], strict=True):
+        assert line == [
+            view.task_text(row.task),
+            row.task.phase.get("de") if row.task.phase else "",
+            *(", ".join(mark_text(view, m) for m in cell) for cell in row.cells),
         ]
     consent = next(r for r in rows if r[0].startswith("Einwilligungen"))
-    assert consent[rows[0].index("Arbeitskreis Vertrieb & Marketing")] == "R"
+    assert consent[rows[0].index("Arbeitskreise")] == "R · Arbeitskreis Vertrieb & Marketing"
+    assert not set(rows[0]) & {p.name for p in view.people}  # nobody has a column of their own
     assert b";" in files_of(view)["raci.csv"].split(b"\r\n")[0]
 
 
@@ -478,7 +482,8 @@ def test_injection_and_awkward_names_in_both_csv_files(muster: View) -> None:
     data = files_of(muster)
     raci = read_csv(data["raci.csv"], ";")
     assert raci[1][0] == "'" + evil
-    assert sender.name in raci[0]
+    named = next(m.who for ph in matrix(muster).phases for r in ph.rows for c in r.cells for m in c if m.who)
+    assert any(f"· {muster.name(named)}" in cell for row in raci for cell in row)  # named in its role's cell
     comm = read_csv(data["kommunikation.csv"], ";")
     assert comm[1][:2] == ["'@risk", sender.name] and comm[1][4] == "'-Teams"
 
@@ -502,10 +507,11 @@ def test_every_key_contact_once_with_email_and_phone(views, slug: str) -> None:
         card = found[person.name]
         assert card.version.value == "4.0"
         assert card.email.value == person.email
-        digits = "".join(c for c in person.phone if c in "+0123456789")
-        if person.phone.startswith("+"):  # global: a tel: URI to dial
-            assert (card.tel.value, card.tel.params["VALUE"]) == ("tel:" + digits, ["uri"])
-        else:  # local: text exactly as typed
+        dial = view.dial(person)
+        if dial:  # a tel: URI in E.164 (a national number read in its side's region)
+            assert (card.tel.value, card.tel.params["VALUE"]) == ("tel:" + dial, ["uri"])
+            assert dial.startswith("+") and dial[1:].isdigit()
+        else:  # not dialable: text exactly as typed
             assert (card.tel.value, card.tel.params["VALUE"]) == (person.phone, ["text"])
         org = view.client if person.side == "client" else view.contractor
         assert card.org.value[0] == org
@@ -516,7 +522,8 @@ def test_vcard_details(views) -> None:
     found = cards(views[DE])
     thomas = found["Thomas Schmidt"]
     assert (thomas.n.value.family, thomas.n.value.given) == ("Schmidt", "Thomas")
-    assert thomas.tel.value == "0301234567" and thomas.tel.params["VALUE"] == ["text"]  # local: stays as typed
+    # typed 0301234567 by a client in Berlin: dialable from anywhere
+    assert thomas.tel.value == "tel:+49301234567" and thomas.tel.params["VALUE"] == ["uri"]
     assert thomas.title.value == "Leiter Vertriebsinnendienst"
     assert thomas.role.value == "Projektleitung (Auftraggeber)"
     assert thomas.org.value == ["Muster Maschinenbau GmbH", "Vertrieb"]

@@ -145,7 +145,7 @@ def test_every_link_resolves_and_only_client_links_leave_the_site(site: Path) ->
 
 def test_internal_site_is_german_noindex_search_only(site: Path, run) -> None:
     page = read(site / INTERNAL / "index.html")
-    assert '<html lang="de"' in page and '<meta name="robots" content="noindex, nofollow">' in page
+    assert '<html lang="de"' in page and '<meta name="robots" content="noindex">' in page
     assert "<title>Portfolio (intern)</title>" in page
     assert (site / INTERNAL / "search" / "search_index.json").is_file()
     assert not (site / INTERNAL / "print_page").exists()

@@ -17,10 +17,10 @@ import yaml
 from markupsafe import escape as html_escape
 
 from generator.builder.engines import Engine
-from generator.render.site import Site
+from generator.render.site import Meta, Site
 
 ASSETS = Path(__file__).parent / "assets"
-CSS = ("handbook.css", "diagrams.css")
+CSS = ("handbook.css", "diagrams.css", "print.css")
 JS = ("handbook.js",)
 BASE_COPY = "base.yml"  # the base config, copied beside a portable project's mkdocs.yml
 
@@ -45,6 +45,41 @@ def palette(site: Site) -> list[dict]:
     ]
 
 
+def front_matter(meta: Meta | None) -> dict:
+    """What Material (and the engines that read its front matter) make of a page's Meta."""
+    if meta is None:
+        return {}
+    out: dict = {}
+    if meta.description:
+        out["description"] = meta.description  # our site_meta block (overrides/main.html) escapes it
+    if meta.wide:
+        out["hide"] = ["toc"]
+    if not meta.searchable:
+        out["search"] = {"exclude": True}
+    return out
+
+
+def with_front_matter(text: str, meta: Meta | None) -> str:
+    """The page with its front matter; a shared chapter's own front matter wins key by key."""
+    ours = front_matter(meta)
+    if not ours:
+        return text
+    body = text
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            try:
+                theirs = yaml.safe_load(text[4:end]) or {}
+            except yaml.YAMLError:
+                return text  # the engine reports it as it is
+            if not isinstance(theirs, dict):
+                return text
+            ours = {**ours, **theirs}
+            body = text[end + 5 :]
+    head = yaml.safe_dump(ours, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{head}---\n\n{body.lstrip(chr(10))}"
+
+
 def config(site: Site, base: str, overrides: str | None, engine: Engine, js: bool = True) -> dict:
     """The project's mkdocs.yml: the base config (INHERIT), then this site's own settings."""
     theme: dict = {"name": "material", "language": site.lang}
@@ -60,7 +95,7 @@ def config(site: Site, base: str, overrides: str | None, engine: Engine, js: boo
         "theme": theme,
         "plugins": [{"search": {"lang": site.lang}}],
         "extra": {"noindex": site.noindex, "generator": False},
-        "extra_css": [f"assets/{css}" for css in CSS],
+        "extra_css": [f"assets/{css}" for css in (*CSS, *sorted(site.styles))],
         **({"extra_javascript": [f"assets/{script}" for script in JS]} if js else {}),
         "nav": site.nav,
     }
@@ -76,7 +111,11 @@ def write(site: Site, folder: Path, base_config: Path, engine: Engine, portable:
     for rel, text in sorted(site.pages.items()):
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        target.write_text(with_front_matter(text, site.meta.get(rel)), encoding="utf-8", newline="\n")
+    for rel, css in sorted(site.styles.items()):
+        target = docs / "assets" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8", newline="\n")
     for rel, content in sorted(site.files.items()):
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)

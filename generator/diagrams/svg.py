@@ -29,8 +29,6 @@ _URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*[^#\s'\"]")
 _FORBIDDEN = {"image", "script", "foreignObject", "iframe", "use", "a"}  # we never ask dot for any of these
 _HREFS = ("href", f"{{{XLINK_NS}}}href")
-MIN_SCALE = 0.7  # a wide diagram shrinks to this share of its natural size, then scrolls
-MIN_WIDTH = 320  # px: small diagrams may shrink to a phone's width
 TIMEOUT = 30  # seconds for one dot process; a client's diagrams normally take a few tens of ms
 # dot processes per client at once when the caller does not say; the build's worker
 # processes set it to 1: they already keep every core busy, and fewer dot processes at
@@ -194,7 +192,7 @@ def _make_accessible(root: ET.Element, prefix: str, title: str) -> None:
             "role": "img",
             "aria-labelledby": f"{prefix}title",
             "class": "hb-svg",
-            "style": f"width: {px}px; min-width: {min(px, max(round(px * MIN_SCALE), MIN_WIDTH))}px",
+            "style": f"width: {px}px",  # its natural size; the page scales it down to its width
         }
     )
     element = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{prefix}title"})

@@ -19,6 +19,7 @@ import icalendar
 
 from generator.project import dates
 from generator.project.model import Meeting, Milestone, Person
+from generator.render.matrix import column_name, mark_text, matrix
 from generator.render.view import View
 
 RRULES: dict[str, dict[str, object]] = {
@@ -31,8 +32,6 @@ OPEN_ENDED_YEARS = 10  # a meeting that recurs without end: time zone rules writ
 # OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_PHONE_SEPARATORS = re.compile(r"[\s\-./()]")
-_GLOBAL_NUMBER = re.compile(r"\+\d{4,}")
 
 
 def client_downloads(view: View, slug: str, stamp: datetime) -> dict[str, bytes]:
@@ -221,11 +220,17 @@ def _as_utc(stamp: datetime) -> datetime:
 
 # CSV for spreadsheets ----------------------------------------------------------------------------
 def raci_csv(view: View) -> bytes:
-    columns = view.columns()
-    header = [view.L["task"], view.L["phase"], *(view.name(ref) for ref in columns)]
+    """The matrix of the page: a column per role, people named in the cells ("A · Ole Stein")."""
+    mx = matrix(view)
+    header = [view.L["task"], view.L["phase"], *(column_name(view, c) for c in mx.columns)]
     rows = [
-        [view.task_text(t), t.phase.get(view.lang) if t.phase else "", *(view.cell(t, ref) for ref in columns)]
-        for t in view.tasks
+        [
+            view.task_text(row.task),
+            row.task.phase.get(view.lang) if row.task.phase else "",
+            *(", ".join(mark_text(view, m) for m in cell) for cell in row.cells),
+        ]
+        for phase in mx.phases
+        for row in phase.rows
     ]
     return _csv(view.lang, header, rows)
 
@@ -289,17 +294,17 @@ def _vcard(view: View, slug: str, p: Person, roles: list[str]) -> list[str]:
     if p.email:
         lines.append(f"EMAIL;TYPE=work:{p.email}")
     if p.phone:
-        lines.append(_tel(p.phone))
+        lines.append(_tel(p.phone, view.dial(p)))
     if p.hours:
         lines.append(f"NOTE:{_vtext(view.L['hours'] + ': ' + p.hours)}")
     return [*lines, "END:VCARD"]
 
 
-def _tel(phone: str) -> str:
-    """A tel: URI only for a global number (RFC 3966); anything else stays text, as typed."""
-    compact = _PHONE_SEPARATORS.sub("", phone)
-    if _GLOBAL_NUMBER.fullmatch(compact):
-        return f"TEL;VALUE=uri;TYPE=work,voice:tel:{compact}"
+def _tel(phone: str, dial: str | None) -> str:
+    """A tel: URI (RFC 3966) with the number in E.164 when it is dialable (a national number is
+    read in its side's region); anything else stays text, as typed."""
+    if dial:
+        return f"TEL;VALUE=uri;TYPE=work,voice:tel:{dial}"
     return f"TEL;VALUE=text;TYPE=work,voice:{_vtext(phone)}"
 
 

@@ -19,6 +19,7 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -183,3 +184,16 @@ class _Accepting(Links):
 
     def resolve(self, href: str) -> str | None:
         return href
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def first_paragraph(source: str) -> str:
+    """The text of a piece of Markdown's first paragraph, without any markup (a page's description)."""
+    converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    found = _PARAGRAPH.search(clean(converter.convert(source.replace("\r\n", "\n"))))
+    if not found:
+        return ""
+    text = unescape(nh3.clean(found.group(1), tags=set()))
+    return " ".join(text.split())

@@ -436,41 +436,21 @@ def _meeting_days(r: Resolved, report: Report) -> None:
             )
 
 
-MIN_DIGITS = 6  # a national number with fewer digits (after the country code) is too short to dial
-
-
 def _phones(r: Resolved, report: Report) -> None:
     """Phone numbers stay as typed; the ones no phone could dial get a warning."""
-    import phonenumbers
+    from generator.project import phones
 
     regions = {"client": dates.phone_region(r.project.timezone), "contractor": dates.phone_region(r.catalog.timezone)}
     for i, p in enumerate(r.project.people):
         if not p.phone:
             continue
-        problem = _phone_problem(phonenumbers, p.phone, regions[p.side])
+        problem = phones.problem(p.phone, regions[p.side])
         if problem:
             report(
                 f"people[{i}].phone",
                 f"'{p.phone}' {problem}; check the number (it is shown as typed)",
                 "phone-implausible",
             )
-
-
-def _phone_problem(phonenumbers, text: str, region: str) -> str:
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return "does not look like a phone number"
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    digits = len(str(number.national_number))
-    too_short = (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
-    if reason in too_short or (reason == phonenumbers.ValidationResult.IS_POSSIBLE and digits < MIN_DIGITS):
-        return f"is too short for a phone number ({digits} digits after the country code +{number.country_code})"
-    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
-        return "has a country code that does not exist"
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        return f"has a length no phone number in +{number.country_code} has"
-    return ""
 
 
 def _markdown_fields(r: Resolved, report: Report) -> None:

@@ -8,10 +8,11 @@ kind of page is a row here, a template and its labels in i18n.py.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,15 @@ from markupsafe import Markup
 from generator.errors import BuildError
 from generator.project import markdown as sanitize
 from generator.render import escape
+from generator.render.matrix import OTHERS, WORKGROUPS, Matrix, matrix
 from generator.render.user import user_markdown
 from generator.render.view import View
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAV_PEOPLE = 40  # above this many people and teams, person pages are reached from the people index
 PRINT_PAGE = "print_page.md"
+UPRIGHT_COLUMNS = 5  # up to this many role columns the matrix's headings stand upright; more run upwards
+PRINT_COLUMNS = 8  # role columns a landscape A4 page holds beside the task column; more: column groups
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,16 @@ class Page:
     section: str | None = None  # label key of the navigation section it belongs to
     in_nav: bool = True
     context: Mapping[str, Any] = field(default_factory=dict)
+    wide: bool = False  # wide tables (the matrix, the people): no table of contents beside them
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a page says about itself besides its Markdown; each engine is told in its own way."""
+
+    description: str = ""  # <meta name="description">
+    wide: bool = False
+    searchable: bool = True
 
 
 def page_table(
@@ -55,16 +69,16 @@ def page_table(
     people_in_nav = len(view.people) <= NAV_PEOPLE  # else each person page would list them all
     return [
         Page("index.md", "index.md.j2", title=L["start"]),
-        Page("organisation.md", "organisation.md.j2", title=L["organisation"]),
+        Page("organisation.md", "organisation.md.j2", title=L["organisation"], wide=True),
         Page(f"{P['roles']}/index.md", "roles_index.md.j2", section="roles"),
         *(Page(view.role_page(r.id), "role.md.j2", section="roles", context={"role": r}) for r in view.roles),
-        Page(f"{P['people']}/index.md", "people_index.md.j2", section="people"),
+        Page(f"{P['people']}/index.md", "people_index.md.j2", section="people", wide=True),
         *(
             Page(view.person_page(p.id), "person.md.j2", section="people", in_nav=people_in_nav, context={"p": p})
             for p in view.people
         ),
-        Page("raci.md", "raci.md.j2", title=L["raci"]),
-        Page(f"{P['communication']}.md", "communication.md.j2", title=L["communication"]),
+        Page("raci.md", "raci.md.j2", title=L["raci"], wide=True),
+        Page(f"{P['communication']}.md", "communication.md.j2", title=L["communication"], wide=True),
         Page(f"{P['meetings']}.md", "meetings.md.j2", title=L["meetings"]),
         *(
             Page(f"{P['methodology']}/{name}", source=text, trusted=True, section="methodology")
@@ -120,6 +134,13 @@ class Links:
         rel = posixpath.relpath(path, posixpath.dirname(self.here) or ".")
         return rel + (f"#{fragment}" if fragment else "")
 
+    def url(self, target: str) -> str:
+        """A page (with its #anchor) as the URL a link in raw HTML needs: no engine rewrites those."""
+        path = target.partition("#")[0]
+        url = sanitize.Links(self.here, frozenset([path])).resolve(self.page(target))
+        assert url is not None, target
+        return url
+
     def file(self, target: str) -> str:
         """A file of the site (downloads/x.ics), as a Markdown link from this page."""
         return posixpath.relpath(target, posixpath.dirname(self.here) or ".")
@@ -148,7 +169,7 @@ def environment() -> jinja2.Environment:
     """For Markdown pages: every {{ value }} is plain text unless it is Markup. finalize escapes it
     for Markdown and HTML; autoescape makes macro results Markup so they are not escaped twice."""
     env = plain_environment(autoescape=True, finalize=escape.text)
-    env.globals.update(mail=mail, tel=tel)
+    env.globals.update(mail=mail)
     return env
 
 
@@ -164,14 +185,17 @@ class BrokenLinks(BuildError):
 
 
 def mail(address: str) -> Markup:
-    return Markup(f'<a href="mailto:{escape.attr(address)}">{escape.text(address)}</a>')
+    """A mailto: link; its text may break after the @ and the dots, so a long address wraps
+    in a narrow table cell instead of widening it."""
+    shown = "".join(f"{escape.text(c)}<wbr>" if c in "@." else escape.text(c) for c in address)
+    return Markup(f'<a href="mailto:{escape.attr(address)}">{shown}</a>')
 
 
-def tel(number: str) -> Markup:
-    digits = "".join(c for c in number if c.isdigit() or c == "+")
-    if not digits:
-        return escape.text(number)
-    return Markup(f'<a href="tel:{escape.attr(digits)}">{escape.text(number)}</a>')
+def phone_link(number: str, dial: str | None) -> Markup:
+    """The number as typed, never broken across lines; a tel: link in E.164 when it is dialable."""
+    if dial is None:
+        return Markup(f'<span class="hb-phone">{escape.text(number)}</span>')
+    return Markup(f'<a class="hb-phone" href="tel:{html.escape(dial)}">{escape.text(number)}</a>')
 
 
 @dataclass
@@ -186,6 +210,10 @@ class Context:
     @property
     def files(self) -> frozenset[str]:
         return frozenset(f"downloads/{name}" for name in self.downloads)
+
+    @cached_property
+    def matrix(self) -> Matrix:
+        return matrix(self.view)
 
 
 def render_page(page: Page, ctx: Context) -> str:
@@ -220,15 +248,37 @@ def _template(page: Page, ctx: Context, links: Links) -> str:
         return Markup(f"[{escape.text(ctx.downloads[name])}]({links.file(f'downloads/{name}')}){{ download }}")
 
     def diagram(name: str) -> Markup:
-        """Inline SVG (never <img>, so dark mode can recolour it), kept out of the search index."""
+        """Inline SVG (never <img>, so dark mode can recolour it), kept out of the search index.
+        It scales to the page's width; its link opens it full size (CSS :target, no script), and
+        the close link returns to where it stands on the page."""
         if name not in ctx.svgs:
             return Markup("")
-        # tabindex: a wide diagram scrolls sideways, and keyboard users must reach that scroll area
-        return Markup(f'<div class="hb-diagram" data-search-exclude tabindex="0">\n{ctx.svgs[name].strip()}\n</div>')
+        ident = f"diagram-{name}"
+        L = view.L
+        return Markup(
+            f'<span class="hb-diagram-at" id="{ident}-at"></span>\n'
+            f'<div class="hb-diagram" id="{ident}" data-search-exclude tabindex="-1">\n{ctx.svgs[name].strip()}\n'
+            f'<p class="hb-diagram__actions"><a class="hb-diagram__open" href="#{ident}">{escape.text(L["diagram_open"])}</a>'
+            f'<a class="hb-diagram__close" href="#{ident}-at">{escape.text(L["diagram_close"])}</a></p>\n</div>'
+        )
+
+    def column(key: str) -> Markup:
+        """A matrix column's heading: its role, linked; the working groups, linked to them."""
+        if key == WORKGROUPS:
+            return Markup(
+                f'<a href="{html.escape(links.url("organisation.md#workgroups"))}">{escape.text(view.L["workgroups"])}</a>'
+            )
+        if key == OTHERS:
+            return escape.text(view.L["others"])
+        return link(key)
+
+    def tel(person) -> Markup:
+        return phone_link(person.phone, view.dial(person))
 
     def anchor(ident: str) -> Markup:
         return Markup(f"{{ #{ident} }}")
 
+    link = view.linker(links.url)
     assert page.template is not None
     out = (
         environment()
@@ -236,12 +286,18 @@ def _template(page: Page, ctx: Context, links: Links) -> str:
         .render(
             v=view,
             L=view.L,
-            link=view.linker(links.page),
+            link=link,
+            url=lambda target: Markup(html.escape(links.url(target))),  # for an href in raw HTML
+            column=column,
+            print_columns=PRINT_COLUMNS,
+            upright_columns=UPRIGHT_COLUMNS,
             md=md,
             diagram=diagram,
             download=download,
             downloads=ctx.downloads,
             anchor=anchor,
+            tel=tel,
+            mx=ctx.matrix,
             **page.context,
         )
     )

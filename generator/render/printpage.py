@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from generator.render import escape
 from generator.render.pages import Page, anchor_id
@@ -34,7 +35,7 @@ def chapters(table: list[Page]) -> str:
     return f'<div class="hb-print-chapters" data-chapters="{listed}"></div>'
 
 
-def print_page(view: View, table: list[Page], pages: Mapping[str, str]) -> str:
+def print_page(view: View, table: list[Page], pages: Mapping[str, str], edition: date) -> str:
     """The Markdown of the print page: its title, the contents, the place for the chapters.
 
     The contents are raw HTML whose links get their targets (``data-hb-chapter``) only when the
@@ -52,7 +53,9 @@ def print_page(view: View, table: list[Page], pages: Mapping[str, str]) -> str:
             if nested and page.section:  # a section without a page of its own (methodology): its name heads it
                 items.append(f"<li>{escape.text(L[page.section])}<ul>")
                 nested_open = True
-        entry = f'<a data-hb-chapter="{anchor_id(page.path)}">{title_of(page, pages[page.path])}</a>'
+        ident = anchor_id(page.path)
+        # the page number is left empty here: the PDF fills it in (exports/pdf.py), its width reserved
+        entry = f'<a data-hb-chapter="{ident}">{title_of(page, pages[page.path])}</a><span class="hb-toc-page" data-hb-page="{ident}"></span>'
         if nested and not nested_open:
             items[-1] = items[-1].removesuffix("</li>") + "<ul>"
             nested_open = True
@@ -60,8 +63,18 @@ def print_page(view: View, table: list[Page], pages: Mapping[str, str]) -> str:
     if nested_open:
         items.append("</ul></li>")
     toc = '<nav class="hb-print-toc">\n<ul>\n' + "\n".join(items) + "\n</ul>\n</nav>"
-    head = ["---", "search:", "  exclude: true", "---", "", f"# {L['print_page']}", ""]
-    return (
-        "\n".join([*head, '<div class="hb-print-page"></div>', "", f"## {L['contents']}", "", toc, "", chapters(table)])
-        + "\n"
-    )
+    parts = [f"# {L['print_page']}", "", '<div class="hb-print-page"></div>', "", cover(view, edition), ""]
+    return "\n".join([*parts, f"## {L['contents']}", "", toc, "", chapters(table)]) + "\n"
+
+
+def cover(view: View, edition: date) -> str:
+    """The first page on paper: the client, the project, whose handbook it is, and its edition."""
+    L, t = view.L, escape.text
+    lines = [
+        f'<p class="hb-cover__kind">{t(L["handbook"])}</p>',
+        f'<p class="hb-cover__client">{t(view.client)}</p>',
+        f'<p class="hb-cover__title">{t(view.title)}</p>',
+        f'<p class="hb-cover__contractor">{t(view.contractor)}</p>',
+        f'<p class="hb-cover__edition">{t(L["edition"].format(date=view.long_date(edition)))}</p>',
+    ]
+    return '<div class="hb-cover">\n' + "\n".join(lines) + "\n</div>"

@@ -9,9 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from generator.render.pages import PRINT_PAGE, Context, hidden, nav, page_table, render_page
+from generator.render.describe import describe
+from generator.render.pages import PRINT_PAGE, Context, Meta, hidden, nav, page_table, render_page
 from generator.render.printpage import print_page
 from generator.render.view import View
+
+__all__ = ["ClientInputs", "Entry", "Meta", "Site", "client_site", "paper_css"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Site:
     labels: Mapping[str, str] = field(default_factory=dict)  # toggle_dark, toggle_light
     scripts: bool = True  # our JavaScript (keyboard access to wide tables)
     print_page: str | None = PRINT_PAGE
+    meta: Mapping[str, Meta] = field(default_factory=dict)  # page path -> what it says about itself
+    styles: Mapping[str, str] = field(default_factory=dict)  # this site's own CSS: file name -> text
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,12 @@ def client_site(view: View, inputs: ClientInputs) -> Site:
     texts = {name: inputs.download_texts[name] for name in inputs.downloads}
     ctx = Context(view, inputs.svgs, texts, frozenset(page.path for page in table))
     pages = {page.path: render_page(page, ctx) for page in table}
-    pages[PRINT_PAGE] = print_page(view, table, pages)
+    pages[PRINT_PAGE] = print_page(view, table, pages, inputs.stamp.date())
+    meta = {
+        page.path: Meta(describe(view, page.template, page.source, dict(page.context)), wide=page.wide)
+        for page in table
+    }
+    meta[PRINT_PAGE] = Meta(describe(view, None, None, {}), searchable=False)
     return Site(
         name=f"{view.client} – {view.title}",
         lang=view.lang,
@@ -68,4 +78,25 @@ def client_site(view: View, inputs: ClientInputs) -> Site:
         hidden=hidden(table),
         noindex=view.noindex,
         labels={key: view.L[key] for key in ("toggle_dark", "toggle_light")},
+        meta=meta,
+        styles={"paper.css": paper_css(view.L["page_of"])},
     )
+
+
+def paper_css(page_of: str) -> str:
+    """The page footer on paper in the site's language ("Seite 3 von 88"), in the site's font."""
+    before, _, rest = page_of.partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    parts = [f'"{_css_string(before)}"', "counter(page)", f'"{_css_string(middle)}"', "counter(pages)"]
+    if after:
+        parts.append(f'"{_css_string(after)}"')
+    return (
+        "/* Generated for this site (render/site.py): the page footer in its language. */\n"
+        "@media print {\n"
+        f"  @page {{ @bottom-center {{ content: {' '.join(parts)}; }} }}\n"
+        "}\n"
+    )
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

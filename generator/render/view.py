@@ -8,6 +8,7 @@ RACI letters a person holds through which reference.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -15,8 +16,9 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from generator import i18n
+from generator.project import dates, phones
 from generator.project.model import Meeting, Person, Role, Task
-from generator.project.resolve import GROUPS, Resolved
+from generator.project.resolve import Resolved
 from generator.render.escape import text
 
 LETTERS = ("R", "A", "C", "I")
@@ -83,15 +85,16 @@ class View:
         return self._r.display_name(ref, self.lang)
 
     def linker(self, href: Callable[[str], str]):
-        """A function rendering a reference as a Markdown link; ``href`` turns a page path (with
-        its #anchor) into the link target as the page that links needs it."""
+        """A function rendering a reference as a link (HTML: it stands in Markdown and in the
+        pages' HTML tables alike); ``href`` turns a page path (with its #anchor) into the URL the
+        linking page needs. A reference without a page (a group) is its name."""
 
         def link(ref: str) -> Markup:
             target = self.page_of(ref)
             label = text(self.name(ref))
             if target is None:
                 return label
-            return Markup(f"[{label}]({href(target)})")
+            return Markup(f'<a href="{html.escape(href(target))}">{label}</a>')
 
         return link
 
@@ -104,6 +107,17 @@ class View:
 
     def expand(self, ref: str) -> list[str]:
         return self._r.expand(ref)
+
+    def kind(self, ref: str) -> str:
+        """person, role, workgroup or group."""
+        return self._r.kind(ref)
+
+    def person(self, person_id: str) -> Person:
+        return self._people[person_id]
+
+    def person_roles(self, ref: str) -> list[str]:
+        """The roles a person holds; nothing for any other reference."""
+        return self._people[ref].roles if ref in self._people else []
 
     def deputy_for(self, person_id: str) -> list[Person]:
         return [p for p in self.people if p.deputy == person_id]
@@ -128,16 +142,6 @@ class View:
             "I": task.informed,
         }[letter]
 
-    def columns(self) -> list[str]:
-        """Every reference used in the RACI matrix: roles, workgroups, groups, then people."""
-        used = {ref for t in self.tasks for letter in LETTERS for ref in self.refs(t, letter) if self.expand(ref)}
-        order = [r.id for r in self.roles] + [w.id for w in self.workgroups] + list(GROUPS)
-        order += [p.id for p in self.people]
-        return [ref for ref in order if ref in used]
-
-    def cell(self, task: Task, ref: str) -> str:
-        return "".join(letter for letter in LETTERS if ref in self.refs(task, letter))
-
     def phases(self) -> list[tuple[str, list[Task]]]:
         groups: dict[str, list[Task]] = {}
         for task in self.tasks:
@@ -158,9 +162,6 @@ class View:
             if letters:
                 out.append(Involvement(task, tuple(letters)))
         return out
-
-    def role_tasks(self, role_id: str) -> list[tuple[Task, str]]:
-        return [(t, c) for t in self.tasks if (c := self.cell(t, role_id))]
 
     def task_text(self, task: Task) -> str:
         return task.task.get(self.lang) if task.task else (task.id or "")
@@ -199,6 +200,13 @@ class View:
     def period_text(self) -> str:
         p = self.period
         return i18n.period(self.lang, p.start, p.end) if p else ""
+
+    def dial(self, person: Person) -> str | None:
+        """The person's phone in E.164 for a tel: link, read in the region of their side's zone."""
+        if not person.phone:
+            return None
+        zone = self.timezone if person.side == "client" else self.home_timezone
+        return phones.dial(person.phone, dates.phone_region(zone))
 
     def long_date(self, d: dt.date) -> str:
         return i18n.long_date(self.lang, d)

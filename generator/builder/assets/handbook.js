@@ -1,9 +1,33 @@
-// Keyboard access to wide tables: Material wraps each table in a scroll box without
-// tabindex, so a table that scrolls sideways and holds no link could not be reached.
+// Our few lines of script; every page reads the same without them.
 document$.subscribe(function () {
+  // Keyboard access to wide tables: Material wraps each table in a scroll box without
+  // tabindex, so a table that scrolls sideways and holds no link could not be reached.
   document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
     if (wrap.scrollWidth > wrap.clientWidth) {
       wrap.tabIndex = 0;
     }
   });
+  // The RACI matrix scrolls in its own box (sticky header row and task column). Where it is
+  // not wider than the page, the page scrolls it instead and its header row sticks below the
+  // page header.
+  var matrices = document.querySelectorAll(".hb-matrix");
+  function fit() {
+    matrices.forEach(function (box) {
+      box.classList.remove("hb-fits");
+      if (box.scrollWidth <= box.clientWidth + 1) {
+        box.classList.add("hb-fits");
+      }
+    });
+  }
+  if (matrices.length) {
+    fit();
+    window.addEventListener("resize", fit);
+  }
+});
+// Escape closes a diagram opened full size.
+document.addEventListener("keydown", function (event) {
+  var open = document.querySelector(".hb-diagram:target");
+  if (event.key === "Escape" && open) {
+    location.hash = open.id + "-at";
+  }
 });
