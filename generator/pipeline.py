@@ -58,29 +58,61 @@ class Options:
     pdf: bool = False  # also print the whole handbook to OUT/<slug>/handbuch.pdf
 
 
+@dataclass
+class Warm:
+    """What `handbook serve` keeps between two builds of its client in one process.
+
+    The diagrams by their DOT source (a changed person redraws only the diagrams it appears
+    in), the git history and commit time by the commit they were read at; ``first`` is the
+    page to publish before the rest (the one being looked at), ``laps`` where the last
+    build's time went. Everything else that makes a rebuild cheap is kept by the builder's
+    fast paths, keyed by content. The output is the same files a cold build writes.
+    """
+
+    diagrams: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # name -> (dot, title, svg)
+    git: tuple[str, str, list | None, int | None] | None = None  # (HEAD, lang, history, commit time)
+    first: builder.FirstPage | None = None
+    laps: builder.Laps = field(default_factory=builder.Laps)
+
+    def forget(self) -> None:
+        """After a change outside the client's folder (catalog, chapters, templates): start afresh."""
+        self.diagrams.clear()
+        self.git = None
+
+
 # one client ----------------------------------------------------------------------------------------
 
 
-def build_client(repo: Path, result: ProjectResult, out: Path, options: Options = Options()) -> Outcome:
+def build_client(
+    repo: Path, result: ProjectResult, out: Path, options: Options = Options(), warm: Warm | None = None
+) -> Outcome:
     """One checked client, from its model to OUT/<slug>/; a failure keeps the previous site.
 
     The PDF (``options.pdf``, or whenever the site being replaced has one) is printed from the
-    new site before the swap, so it always shows what the site shows.
+    new site before the swap, so it always shows what the site shows. ``warm``: the preview's
+    state, kept between its builds (the same files come out, sooner).
     """
     start = time.perf_counter()
     if not result.ok or result.resolved is None:
         return Outcome(result.slug, "failed", reason="the project file has errors; previous site kept")
     slug, view = result.slug, View(result.resolved)
+    laps = warm.laps if warm else builder.Laps()
     try:
-        inputs = read_inputs(repo, slug, result.resolved)  # files, git history, the time stamp
-        inputs = replace(inputs, svgs=draw(view))  # dot
+        inputs = read_inputs(repo, slug, result.resolved, warm)  # files, git history, the time stamp
+        laps.lap("read")
+        inputs = replace(inputs, svgs=draw(view, warm.diagrams if warm else None))  # dot
+        laps.lap("diagrams")
         site = client_site(view, inputs)  # pure: model and inputs in, pages and files out
+        laps.lap("render")
         with builder.staged(out, slug) as stage:
-            html = builder.build(site, stage, Repo(repo).base_config, options.engine, epoch(inputs))
+            first = warm.first if warm else None
+            html = builder.build(site, stage, Repo(repo).base_config, options.engine, epoch(inputs), first)
             if options.pdf or has_pdf(out, slug):
                 print_pdf(html, html / pdf_name(view.lang))
+                laps.lap("PDF")
             incremental.forget(out, slug)
             builder.swap_in(html, out / slug)
+            laps.lap("swap")
         incremental.remember(repo, out, slug, options.engine)
     except BuildError as exc:
         return Outcome(slug, "failed", time.perf_counter() - start, f"{exc}; previous site kept")
@@ -101,10 +133,12 @@ def generate_client(repo: Path, result: ProjectResult, out: Path, engine: str = 
     return out / result.slug
 
 
-def read_inputs(repo: Path, slug: str, resolved: Resolved) -> ClientInputs:
-    """Everything a client's site is made from besides the model, read from disk and git."""
+def read_inputs(repo: Path, slug: str, resolved: Resolved, warm: Warm | None = None) -> ClientInputs:
+    """Everything a client's site is made from besides the model, read from disk and git
+    (``warm``: git is asked again only after a commit)."""
     view = View(resolved)
-    stamp = datetime.fromtimestamp(source_date_epoch(repo, slug), UTC)
+    changes, committed = _from_git(repo, slug, resolved, warm)
+    stamp = datetime.fromtimestamp(source_date_epoch(repo, slug, committed), UTC)
     extra, refused = read_pages(repo, slug)
     if refused:  # `check` reports these; a build never reads around them
         raise BuildError("; ".join(d.human() for d in refused))
@@ -114,27 +148,52 @@ def read_inputs(repo: Path, slug: str, resolved: Resolved) -> ClientInputs:
         download_texts=downloads.link_texts(view),
         chapters=read_chapters(repo, view.lang),
         extra_pages=extra,
-        history=history(repo, slug, resolved.catalog, view.lang),
+        history=changes,
     )
 
 
-def draw(view: View) -> dict[str, str]:
-    """Every diagram of the client as inline SVG (one dot process for them all)."""
+def _from_git(repo: Path, slug: str, resolved: Resolved, warm: Warm | None) -> tuple[list | None, int | None | bool]:
+    """The changes page's entries and the last commit time of the client's inputs (False: not
+    asked, SOURCE_DATE_EPOCH decides), read again by a warm build only when HEAD moved."""
+    lang = View(resolved).lang
+    head = git.head(repo) if warm is not None else None
+    if warm is not None and warm.git is not None and warm.git[:2] == (head, lang) and head is not None:
+        return warm.git[2], warm.git[3]
+    changes = history(repo, slug, resolved.catalog, lang)
+    committed = False if os.environ.get("SOURCE_DATE_EPOCH") else git.last_commit_time(repo, layout.client_inputs(slug))
+    if warm is not None and head is not None:
+        warm.git = (head, lang, changes, None if committed is False else committed)
+    return changes, committed
+
+
+def draw(view: View, kept: dict[str, tuple[str, str, str]] | None = None) -> dict[str, str]:
+    """Every diagram of the client as inline SVG (one dot process for them all); ``kept``
+    (name -> DOT, title, SVG from a build before) spares dot the diagrams that did not change."""
     dots = charts.client_diagrams(view)
-    return svg.render_all(dots, titles={name: charts.alt_text(view, name) for name in dots})
+    titles = {name: charts.alt_text(view, name) for name in dots}
+    if kept is None:
+        return svg.render_all(dots, titles=titles)
+    todo = {name: dot for name, dot in dots.items() if kept.get(name, ("", "", ""))[:2] != (dot, titles[name])}
+    drawn = svg.render_all(todo, titles=titles) if todo else {}
+    for name in list(kept):
+        if name not in dots:
+            del kept[name]
+    kept.update({name: (dots[name], titles[name], image) for name, image in drawn.items()})
+    return {name: kept[name][2] for name in sorted(dots)}
 
 
 def epoch(inputs: ClientInputs) -> int:
     return int(inputs.stamp.timestamp())
 
 
-def source_date_epoch(repo: Path, slug: str) -> int:
+def source_date_epoch(repo: Path, slug: str, committed: int | None | bool = False) -> int:
     """SOURCE_DATE_EPOCH if set, else the last commit time of the client's inputs, else the
-    project file's modification time."""
+    project file's modification time. ``committed``: that commit time if already asked (None: none)."""
     if env := os.environ.get("SOURCE_DATE_EPOCH"):
         return int(env)
-    committed = git.last_commit_time(repo, layout.client_inputs(slug))
-    return committed if committed is not None else int((repo / layout.project_file(slug)).stat().st_mtime)
+    if committed is False:
+        committed = git.last_commit_time(repo, layout.client_inputs(slug))
+    return committed if isinstance(committed, int) else int((repo / layout.project_file(slug)).stat().st_mtime)
 
 
 def has_pdf(out: Path, slug: str) -> bool:

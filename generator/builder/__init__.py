@@ -14,24 +14,35 @@ from pathlib import Path
 from generator.builder import engines, printpage, project
 from generator.builder.output import claim, locked, recover, staged, swap_in
 from generator.builder.verify import verify_site
+from generator.builder.warm import FirstPage, Laps
 from generator.errors import BuildError
 from generator.render.site import Site
 
-__all__ = ["build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
+__all__ = ["FirstPage", "Laps", "build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
 
 
-def build(site: Site, stage: Path, base_config: Path, engine: str, epoch: int) -> Path:
-    """Build ``site`` with ``engine`` in the staging folder; return the checked HTML folder."""
+def build(site: Site, stage: Path, base_config: Path, engine: str, epoch: int, first: FirstPage | None = None) -> Path:
+    """Build ``site`` with ``engine`` in the staging folder; return the checked HTML folder.
+
+    ``first`` (`handbook serve`): the page to publish as soon as it is made, before the rest."""
     chosen = engines.get(engine)
+    laps = first.laps if first is not None else Laps()
     config_file = project.write(site, stage / "src", base_config, chosen, js=site.scripts)
+    laps.lap("write project")
     html = stage / "html"
-    chosen.build(config_file, html, epoch)
+    if first is not None and isinstance(chosen, engines.MkDocs):
+        chosen.build(config_file, html, epoch, first)
+    else:
+        chosen.build(config_file, html, epoch)
+    laps.lap("engine, other pages")
     if site.print_page is not None:
         try:
             printpage.assemble(html, site.print_page)
         except (ValueError, OSError) as exc:
             raise BuildError(f"print page: {exc}") from None
+        laps.lap("print page")
     verify_site(html)
+    laps.lap("third-party check")
     return html
 
 

@@ -15,11 +15,12 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.builder.warm import FirstPage
 from generator.errors import BuildError, UsageError
 
 NAMES = ("mkdocs", "properdocs", "zensical")
@@ -67,11 +68,19 @@ class Engine:
         raise NotImplementedError
 
 
-def api_build(package: str, config_file: Path, site_dir: Path, epoch: int) -> list[str]:
+def api_build(
+    package: str,
+    config_file: Path,
+    site_dir: Path,
+    epoch: int,
+    prepare: Callable[[object, list[str]], None] | None = None,
+) -> list[str]:
     """Build with MkDocs' API (``package``: mkdocs, or its fork properdocs); the warnings.
 
     Material and its plugins log on ``mkdocs.*`` also under ProperDocs, whose own strict
     counting misses them: both loggers are collected. ``Abort`` is a SystemExit, caught too.
+    ``prepare`` gets the loaded config before the build and the list the warnings go to (the
+    preview's first-page hook, which writes nothing early once there is one).
     """
     import importlib
 
@@ -85,6 +94,8 @@ def api_build(package: str, config_file: Path, site_dir: Path, epoch: int) -> li
     try:
         with _epoch(epoch):
             config = load_config(str(config_file.resolve()), site_dir=str(site_dir.resolve()), strict=False)
+            if prepare is not None:
+                prepare(config, handler.messages)
             build(config)
     except (failures.MkDocsException, failures.Abort) as exc:
         handler.messages.append(str(exc))
@@ -97,8 +108,17 @@ def api_build(package: str, config_file: Path, site_dir: Path, epoch: int) -> li
 class MkDocs(Engine):
     """MkDocs 1.6 in this process (where the fast paths make many builds cheap)."""
 
-    def build(self, config_file: Path, site_dir: Path, epoch: int) -> None:
-        if messages := api_build("mkdocs", config_file, site_dir, epoch):
+    def build(self, config_file: Path, site_dir: Path, epoch: int, first: FirstPage | None = None) -> None:
+        """``first``: a page to write as soon as it is made (where the fast path for it is on)."""
+        prepare = None
+        if first is not None:
+            from generator.builder import fastpaths
+
+            if fastpaths.gate("firstpage") == "on":
+                from generator.builder.fastpaths.firstpage import prepare as hook
+
+                prepare = hook(first)
+        if messages := api_build("mkdocs", config_file, site_dir, epoch, prepare):
             raise BuildError("mkdocs: " + "; ".join(messages))
 
 

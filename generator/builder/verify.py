@@ -52,16 +52,22 @@ def has_css_url(text: str) -> bool:
     return False
 
 
+def page_problems(name: str, text: str) -> list[str]:
+    """What in one page (``name``: its path, for the message) would load from elsewhere."""
+    problems = []
+    for tag in external_tags(text):
+        if tag.lower().startswith("<link") and _LINK_REL.search(tag):
+            continue
+        problems.append(f"{name}: {tag[:120]}")
+    if has_css_url(text):
+        problems.append(f"{name}: CSS url() to another host")
+    return problems
+
+
 def verify_site(html_dir: Path) -> None:
     """Refuse a site whose pages would make the reader's browser load anything from elsewhere."""
     problems = []
     for page in sorted(html_dir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        for tag in external_tags(text):
-            if tag.lower().startswith("<link") and _LINK_REL.search(tag):
-                continue
-            problems.append(f"{page.relative_to(html_dir)}: {tag[:120]}")
-        if has_css_url(text):
-            problems.append(f"{page.relative_to(html_dir)}: CSS url() to another host")
+        problems += page_problems(str(page.relative_to(html_dir)), page.read_text(encoding="utf-8"))
     if problems:
         raise BuildError("third-party resources in the site: " + "; ".join(problems[:5]))

@@ -109,6 +109,14 @@ def is_root_commit(repo: Path, rev: str) -> bool:
     return parents is not None and len(parents.split()) == 1
 
 
+def head(repo: Path) -> str | None:
+    """The commit HEAD names (None without git or commits): what a kept history was read at."""
+    if not _tree(repo):
+        return None
+    out = run(repo, "rev-parse", "--verify", "--quiet", "HEAD")
+    return out.decode().strip() or None if out else None
+
+
 def last_commit_time(repo: Path, paths: tuple[str, ...]) -> int | None:
     """Unix time of the newest commit that touched any of ``paths``; None without one."""
     if not _tree(repo):

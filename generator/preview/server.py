@@ -1,100 +1,33 @@
-"""`handbook serve SLUG`: a local preview that rebuilds on change and reloads the browser.
+"""`handbook serve SLUG`: a local preview that rebuilds on every save and tells the browser at once.
 
-The site is built into a temporary folder outside everything watched, so a build never
-triggers another. While the project has errors, every page shows them and the server
-keeps running; fixing the file brings the handbook back without a restart.
+The operating system reports a save (preview/watch.py), the build thread rebuilds warm
+(preview/session.py) and the page the browser shows is published first; every page carries a
+small script that listens to ``/__handbook/events`` (server-sent events, same origin, nothing
+from elsewhere) and reloads when the version it was served with is no longer the current one.
+Only ``Host: 127.0.0.1`` / ``localhost`` is answered (no DNS rebinding), odd paths get 400.
 """
 
 from __future__ import annotations
 
 import html
-import shutil
+import json
 import signal
-import tempfile
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.pipeline import build_client
-from generator.project.check import check_all
-from generator.project.diagnostics import Diagnostic
+from generator.preview.session import Preview
+from generator.preview.watch import Watcher
 
-POLL_SECONDS = 0.4
-RELOAD_SCRIPT = """<script>(function(){var v=null;function poll(){fetch('/__handbook/version',{cache:'no-store'})
-.then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t})
-.catch(function(){}).finally(function(){setTimeout(poll,700)})}poll()})();</script>"""
-
-
-class Preview:
-    """Build state shared by the watcher and the request handler."""
-
-    def __init__(self, repo: Path, slug: str) -> None:
-        self.repo, self.slug = repo, slug
-        self.out = Path(tempfile.mkdtemp(prefix="handbook-serve-"))
-        self.version = 0
-        self.errors: list[str] = []
-        self.lock = threading.Lock()
-
-    @property
-    def root(self) -> Path:
-        return self.out / self.slug
-
-    def watched(self) -> list[Path]:
-        r = self.repo
-        roots = [
-            r / "projects" / self.slug,
-            r / "projects" / "roles.yml",
-            r / "docs",
-            r / "mkdocs.yml",
-            Path(__file__).parent.parent / "render" / "templates",
-            Path(__file__).parent.parent / "builder" / "assets",
-        ]
-        files: list[Path] = []
-        for root in roots:
-            files += [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        return files
-
-    def snapshot(self) -> dict[Path, tuple[int, int]]:
-        state = {}
-        for f in self.watched():
-            try:
-                st = f.stat()
-                state[f] = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                continue
-        return state
-
-    def rebuild(self) -> None:
-        run = check_all(self.repo, [self.slug])
-        diagnostics = sorted(run.all_diagnostics(), key=Diagnostic.sort_key)
-        for d in diagnostics:
-            print(d.human(), flush=True)
-        result = run.results[0]
-        errors = [d.human() for d in diagnostics if d.severity == "error"]
-        if not errors:
-            outcome = build_client(self.repo, result, self.out)
-            if outcome.state != "built":
-                errors = [outcome.reason]
-            else:
-                print(f"{self.slug}: built in {outcome.seconds:.1f} s", flush=True)
-        for line in errors:
-            print(line, flush=True)
-        with self.lock:
-            self.errors = errors
-            self.version += 1
-
-    def watch(self, stop: threading.Event) -> None:
-        last = self.snapshot()
-        while not stop.wait(POLL_SECONDS):
-            now = self.snapshot()
-            if now != last:
-                last = now
-                self.rebuild()
-
-    def close(self) -> None:
-        shutil.rmtree(self.out, ignore_errors=True)
+EVENTS = "/__handbook/events"
+STATUS = "/__handbook/status"
+KEEPALIVE_SECONDS = 15.0  # a comment line this often finds browsers that went away
+RELOAD_SCRIPT = (
+    '<script>(function(){var v="%d",s=new EventSource("' + EVENTS + '");'
+    "s.onmessage=function(e){if(e.data!==v){s.close();location.reload()}}})();</script>"
+)
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -123,20 +56,41 @@ class Handler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         if self.refuse():
             return
-        p = self.preview
-        if self.path.startswith("/__handbook/version"):
-            return self._send(200, str(p.version).encode(), "text/plain")
-        with p.lock:
-            errors = list(p.errors)
-        if errors and not self.path.startswith("/assets/"):
-            return self._send(200, _error_page(errors).encode(), "text/html; charset=utf-8")
-        target = self.translate_path(self.path)
-        if Path(target).is_dir():
-            target = str(Path(target) / "index.html")
-        if target.endswith(".html") and Path(target).is_file():
-            page = Path(target).read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
+        p, path = self.preview, unquote(urlsplit(self.path).path)
+        if path == EVENTS:
+            return self._events()
+        if path == STATUS:
+            return self._send(200, json.dumps(p.status()).encode(), "application/json")
+        target = Path(self.translate_path(self.path))
+        if target.is_dir() and path.endswith("/"):
+            target = target / "index.html"
+        rel = _relative(target, p.root)
+        p.wait_for(rel)
+        version, errors = p.state()  # before the file is read: a page is never newer than its version
+        if errors and not path.startswith("/assets/"):
+            return self._send(200, _error_page(errors, version).encode(), "text/html; charset=utf-8")
+        if target.suffix == ".html" and target.is_file():
+            page = target.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT % version + "</body>", 1)
+            p.visible = rel
             return self._send(200, page.encode(), "text/html; charset=utf-8")
         return super().do_GET()
+
+    def _events(self) -> None:
+        """Server-sent events: the current version at once, then each new one."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen: int | None = None
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            while (version := self.preview.next_version(seen, KEEPALIVE_SECONDS)) is not None:
+                self.wfile.write(f"data: {version}\n\n".encode() if version != seen else b": waiting\n\n")
+                self.wfile.flush()
+                seen = version
+        except OSError:  # the browser went away
+            pass
+        self.close_connection = True
 
     def _send(self, code: int, body: bytes, kind: str) -> None:
         self.send_response(code)
@@ -147,21 +101,28 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _error_page(errors: list[str]) -> str:
+def _relative(target: Path, root: Path) -> str:
+    try:
+        return target.relative_to(root).as_posix()
+    except ValueError:
+        return ""
+
+
+def _error_page(errors: list[str], version: int) -> str:
     items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
     return (
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>handbook: errors</title></head>"
         f"<body style='font-family:sans-serif;max-width:60rem;margin:2rem auto'>"
         f"<h1>The project has errors</h1><p>Fix them and save; this page reloads by itself.</p>"
-        f"<ul>{items}</ul>{RELOAD_SCRIPT}</body></html>"
+        f"<ul>{items}</ul>{RELOAD_SCRIPT % version}</body></html>"
     )
 
 
 def serve(repo: Path, slug: str, host: str = "127.0.0.1", port: int = 8000, ready=None) -> None:
     """Build, then serve until interrupted (``ready(url)`` is called once listening)."""
-    from generator.builder import fastpaths as engine
+    from generator.builder import fastpaths
 
-    engine.install()
+    fastpaths.install(keep_templates=True)
     preview = Preview(repo, slug)
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
@@ -177,22 +138,29 @@ def _interrupt(signum, frame) -> None:
 
 
 def _serve(preview: Preview, host: str, port: int, ready) -> None:
-    preview.rebuild()
-    server = ThreadingHTTPServer((host, port), Handler)
-    bound = server.server_address[1]
-    names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
-    hosts = frozenset(f"{name}:{bound}" for name in names)
-    handler = type("BoundHandler", (Handler,), {"preview": preview, "hosts": hosts})
-    server.RequestHandlerClass = partial(handler, directory=str(preview.root))
     stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
-    watcher.start()
-    url = f"http://{host}:{server.server_address[1]}/"
-    print(f"serving {preview.slug} at {url} (Ctrl+C to stop)", flush=True)
-    if ready:
-        ready(url)
+    watcher = Watcher(preview.repo, preview.slug)
+    watcher.start(stop)  # before the first build: a save during it is not lost
+    builds = threading.Thread(target=preview.run, args=(watcher, stop), name="handbook-build", daemon=True)
     try:
-        server.serve_forever(poll_interval=0.2)
+        preview.rebuild()
+        server = ThreadingHTTPServer((host, port), Handler)
+        bound = server.server_address[1]
+        names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
+        hosts = frozenset(f"{name}:{bound}" for name in names)
+        handler = type("BoundHandler", (Handler,), {"preview": preview, "hosts": hosts})
+        server.RequestHandlerClass = partial(handler, directory=str(preview.root))
+        builds.start()
+        url = f"http://{host}:{bound}/"
+        print(f"serving {preview.slug} at {url} (Ctrl+C to stop)", flush=True)
+        if ready:
+            ready(url)
+        try:
+            server.serve_forever(poll_interval=0.2)
+        finally:
+            server.server_close()
     finally:
         stop.set()
-        server.server_close()
+        if builds.is_alive():
+            builds.join(60)  # a build in flight finishes before its folder is removed
+        watcher.join(2)

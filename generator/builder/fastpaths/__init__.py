@@ -9,7 +9,13 @@ result identical to it; `make bench` compares every page of A and B byte for byt
              parsed with libyaml.
 - mdfast:    Markdown's inline pass skips patterns whose expression finds nothing;
              block-level tag lookups use a set.
-- search:    Material's search parser answers "inside a skipped element?" by counting.
+- search:    Material's search parser answers "inside a skipped element?" by counting,
+             and a page's sections are kept by its HTML (parsed once per process).
+- pagecache: a page's Markdown conversion is kept with every question it asked of the
+             site's files; the same page in the same setting, with the same answers, is
+             not converted again (the shared chapters, and unchanged pages in `serve`).
+- firstpage: `serve` writes the page being looked at as soon as every page is converted,
+             with the bytes the build writes there a moment later (set per build).
 
 Each replaces private parts of the packages it names in TESTED, and is installed only when
 exactly those versions are installed: for any other release the package's own code runs
@@ -27,6 +33,8 @@ TESTED: dict[str, dict[str, str]] = {
     "theme": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "3.1.6"},
     "mdfast": {"markdown": "3.11.3"},
     "search": {"mkdocs-material": "9.8.2"},
+    "pagecache": {"mkdocs": "1.6.1"},
+    "firstpage": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"},
 }
 _installed = False
 _status: dict[str, str] = {}

@@ -12,9 +12,16 @@ This parser keeps a count of open elements per tag name and the set of skipped t
 names next to Material's own ``context`` and ``skip``, and answers from those. The
 rest of each method is Material's code (mkdocs-material 9, MIT licence) line for line.
 tests/test_engine.py compares the sections of both parsers on real and generated HTML.
+
+``add_entry_from_context`` is Material's, with the page's sections kept by content: a page
+whose HTML was indexed before in this process (a shared chapter in every site of a language,
+every unchanged page in `handbook serve`) is not parsed again. The sections depend on the
+HTML alone; the entries made from them (URL, title, tags) are made for each page as before.
 """
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 from material.plugins.search import plugin
 
@@ -152,6 +159,44 @@ class Parser(STOCK):  # type: ignore[valid-type,misc]  # Material's own class, t
             self.section.text.append(plugin.escape(data, quote=False))
 
 
+STOCK_ADD = plugin.SearchIndex.add_entry_from_context
+LIMIT = 400  # pages' sections kept per process
+_sections: OrderedDict[str, tuple] = OrderedDict()
+
+
+def sections(content: str) -> list:
+    """The sections of a page as the installed parser splits them, new objects each time."""
+    kept = _sections.get(content)
+    if kept is None:
+        parser = plugin.Parser()
+        parser.feed(content)
+        parser.close()
+        kept = tuple((s.el.tag, dict(s.el.attrs), s.depth, s.id, tuple(s.title), tuple(s.text)) for s in parser.data)
+        _sections[content] = kept
+        while len(_sections) > LIMIT:
+            _sections.popitem(last=False)
+    else:
+        _sections.move_to_end(content)
+    out = []
+    for tag, attrs, depth, ident, title, text in kept:
+        section = Section(Element(tag, dict(attrs)), depth)
+        section.id, section.title, section.text = ident, list(title), list(text)
+        out.append(section)
+    return out
+
+
+def add_entry_from_context(self, page) -> None:
+    """SearchIndex.add_entry_from_context of Material 9.8, the sections parsed once per content."""
+    search = page.meta.get("search") or {}
+    if search.get("exclude"):
+        return
+    for section in sections(page.content):
+        if not section.is_excluded():
+            self.create_entry_for_section(section, page.toc, page.url, page)
+
+
 def install(on: bool = True) -> None:
     """Index pages with this parser in this process (``on=False``: Material's own, for comparisons)."""
     plugin.Parser = Parser if on else STOCK
+    plugin.SearchIndex.add_entry_from_context = add_entry_from_context if on else STOCK_ADD
+    _sections.clear()
