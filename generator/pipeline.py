@@ -4,12 +4,17 @@
 ``build_all`` runs it for many clients (in worker processes, skipping unchanged ones);
 ``build_internal`` takes the consultancy's portfolio the same way; ``generate_client`` stops
 before the engine and writes the portable project instead.
+
+What only a build needs (the renderer, the diagrams, the downloads, the history) is imported
+where it is used, and before the workers start (``BUILDING``): a run with nothing to build
+(every client unchanged) reads its records and ends without loading any of it.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import importlib
 import os
 import signal
 import time
@@ -20,22 +25,27 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import builder, layout
 from generator.builder import engines, incremental
 from generator.builder import output as outdir
-from generator.diagrams import charts, svg
 from generator.errors import BuildError, UsageError
-from generator.exports import downloads
-from generator.exports.pdf import pdf_name, print_pdf
 from generator.history import git
-from generator.history.changes import history
 from generator.layout import INTERNAL, Repo
 from generator.project.check import CheckRun, ProjectResult, check_all, check_project, load_catalog, select
 from generator.project.pages import read_chapters, read_pages
 from generator.project.resolve import Resolved
-from generator.render.site import ClientInputs, Site, client_site
-from generator.render.view import View
+
+if TYPE_CHECKING:
+    from generator.render.site import ClientInputs, Site
+    from generator.render.view import View
+
+# imported where they are used; by build_all before its workers start, so that they share them
+BUILDING = (
+    "generator.render.site", "generator.render.view", "generator.diagrams.charts", "generator.diagrams.svg",
+    "generator.exports.downloads", "generator.exports.pdf", "generator.history.changes",
+)  # fmt: skip
 
 
 @dataclass
@@ -92,6 +102,10 @@ def build_client(
     new site before the swap, so it always shows what the site shows. ``warm``: the preview's
     state, kept between its builds (the same files come out, sooner).
     """
+    from generator.exports.pdf import pdf_name, print_pdf
+    from generator.render.site import client_site
+    from generator.render.view import View
+
     start = time.perf_counter()
     if not result.ok or result.resolved is None:
         return Outcome(result.slug, "failed", reason="the project file has errors; previous site kept")
@@ -124,6 +138,9 @@ def build_client(
 def generate_client(repo: Path, result: ProjectResult, out: Path, engine: str = engines.DEFAULT) -> Path:
     """The portable project of one client in OUT/<slug>/ (swapped in whole); ``out`` must be
     claimed and locked by the caller."""
+    from generator.render.site import client_site
+    from generator.render.view import View
+
     assert result.resolved is not None
     view = View(result.resolved)
     inputs = replace(read_inputs(repo, result.slug, result.resolved), svgs=draw(view))
@@ -136,6 +153,10 @@ def generate_client(repo: Path, result: ProjectResult, out: Path, engine: str = 
 def read_inputs(repo: Path, slug: str, resolved: Resolved, warm: Warm | None = None) -> ClientInputs:
     """Everything a client's site is made from besides the model, read from disk and git
     (``warm``: git is asked again only after a commit)."""
+    from generator.exports import downloads
+    from generator.render.site import ClientInputs
+    from generator.render.view import View
+
     view = View(resolved)
     changes, committed = _from_git(repo, slug, resolved, warm)
     stamp = datetime.fromtimestamp(source_date_epoch(repo, slug, committed), UTC)
@@ -155,6 +176,9 @@ def read_inputs(repo: Path, slug: str, resolved: Resolved, warm: Warm | None = N
 def _from_git(repo: Path, slug: str, resolved: Resolved, warm: Warm | None) -> tuple[list | None, int | None | bool]:
     """The changes page's entries and the last commit time of the client's inputs (False: not
     asked, SOURCE_DATE_EPOCH decides), read again by a warm build only when HEAD moved."""
+    from generator.history.changes import history
+    from generator.render.view import View
+
     lang = View(resolved).lang
     head = git.head(repo) if warm is not None else None
     if warm is not None and warm.git is not None and warm.git[:2] == (head, lang) and head is not None:
@@ -169,6 +193,8 @@ def _from_git(repo: Path, slug: str, resolved: Resolved, warm: Warm | None) -> t
 def draw(view: View, kept: dict[str, tuple[str, str, str]] | None = None) -> dict[str, str]:
     """Every diagram of the client as inline SVG (one dot process for them all); ``kept``
     (name -> DOT, title, SVG from a build before) spares dot the diagrams that did not change."""
+    from generator.diagrams import charts, svg
+
     dots = charts.client_diagrams(view)
     titles = {name: charts.alt_text(view, name) for name in dots}
     if kept is None:
@@ -198,6 +224,8 @@ def source_date_epoch(repo: Path, slug: str, committed: int | None | bool = Fals
 
 def has_pdf(out: Path, slug: str) -> bool:
     """The site being replaced has a PDF (`handbook pdf` made it): the new one gets one too."""
+    from generator.exports.pdf import pdf_name
+
     return any((out / slug / pdf_name(lang)).is_file() for lang in ("de", "en"))
 
 
@@ -294,7 +322,12 @@ def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Opti
             run.check.results.append(ProjectResult(slug, layout.project_file(slug)))
             outcomes[slug] = Outcome(slug, "failed", reason="the catalog projects/roles.yml has errors")
     elif todo:
+        for name in BUILDING:  # here, not in each worker: the workers share what the parent loaded
+            importlib.import_module(name)
+        _prepare(options)
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        if workers > 1:
+            gc.freeze()  # what the parent loaded stays out of the workers' collections: its pages stay shared
         with _pool(workers) as pool:
             builds = _pooled(pool, repo, todo, out, options) if pool else _serial(repo, todo, out, catalog, options)
             for done, (outcome, result) in enumerate(builds, 1):
@@ -316,11 +349,16 @@ def _build_one(repo: Path, slug: str, out: Path, catalog, options: Options) -> t
 
 
 def _prepare(options: Options) -> None:
-    """Once per process: the fast paths of the engine (where tested for its versions)."""
+    """Once per process: the fast paths of the engine (where tested for its versions), and our
+    own templates compiled once and kept (signed, in the user's cache) for the next run."""
+    from generator.builder.fastpaths import theme
+    from generator.render.pages import environment
+
     if options.engine == "mkdocs":
         from generator.builder import fastpaths
 
         fastpaths.install(keep_templates=True)
+    theme.keep_compiled(environment())
 
 
 # Worker side: one catalog per process, the engine's templates compiled once per process.
@@ -328,6 +366,8 @@ _worker_catalog: dict = {}
 
 
 def _worker_build(repo: Path, slug: str, out: Path, options: Options) -> tuple[Outcome, ProjectResult]:
+    from generator.diagrams import svg
+
     _prepare(options)
     svg.DEFAULT_JOBS = 1
     key = str(repo)

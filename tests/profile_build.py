@@ -1,17 +1,22 @@
 """Where `handbook build` spends its time per site, stage by stage (one process, one core).
 
-Usage: python -m tests.profile_build [N]   (default 30 synthetic clients, German)
+Usage: python -m tests.profile_build [N] [--cprofile]   (default 30 synthetic clients, German)
 
 Builds N synthetic clients with --jobs 1 after one warm-up client, timing each stage
 by wrapping the function that does it. Stages nest (MkDocs' page build contains the
 search indexing), so the lines do not add up to the total; the shares are of the total.
+``--cprofile`` also prints the functions the time goes to (cProfile, which slows the build).
+`make bench --profile-preview` (python -m tests.bench --preview-only --profile-preview) shows
+the same for a rebuild in `handbook serve`.
 """
 
 from __future__ import annotations
 
 import collections
+import cProfile
 import importlib
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -20,10 +25,12 @@ from pathlib import Path
 from .bench import EPOCH, make_bench_repo
 
 STAGES = [  # (module, attribute path, label)
+    ("generator.pipeline", "check_project", "check"),
     ("generator.pipeline", "read_inputs", "read: git history, files, downloads"),
     ("generator.pipeline", "draw", "diagrams (dot)"),
-    ("generator.pipeline", "client_site", "render: our pages and print page"),
+    ("generator.render.site", "client_site", "render: our pages and print page"),
     ("generator.builder.project", "write", "project written for the engine"),
+    ("generator.builder.printpage", "assemble", "print page assembled"),
     ("generator.builder", "verify_site", "third-party check"),
     ("generator.builder.engines.MkDocs", "build", "MkDocs, total"),
     ("mkdocs.config", "load_config", "  config"),
@@ -57,7 +64,9 @@ def instrument(times: collections.Counter) -> None:
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 30
+    profile = cProfile.Profile() if "--cprofile" in sys.argv else None
     from generator.builder import fastpaths as engine
     from generator.pipeline import build_all
 
@@ -70,12 +79,20 @@ def main() -> int:
         instrument(times)
         slugs = [f"client-{i:04d}" for i in range(1, n + 1)]
         start = time.perf_counter()
+        if profile is not None:
+            profile.enable()
         run = build_all(repo, slugs, repo / "site", jobs=1)
+        if profile is not None:
+            profile.disable()
         total = time.perf_counter() - start
     assert all(o.state == "built" for o in run.outcomes)
     print(f"{n} sites, one process: {total / n * 1000:.0f} ms per site")
     for _, _, label in STAGES:
         print(f"{label:34} {times[label] / n * 1000:7.1f} ms  {times[label] / total:6.1%}")
+    if profile is not None:
+        stats = pstats.Stats(profile)
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(50)
     return 0
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import ROOT, make_repo
@@ -88,3 +90,45 @@ def test_gitlab_format_is_a_code_quality_report(tmp_path: Path) -> None:
             "location": {"path": "projects/beispiel/project.yml", "lines": {"begin": 9}},
         }
     ]
+
+
+def _readme_snippets() -> list[str]:
+    """The YAML blocks of the README that run `handbook build --shard` (the 1,000-client matrix)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```$", text, re.M | re.S)
+    return [block for block in blocks if "handbook build --shard" in block]
+
+
+def _every_slice_once(specs: list[str]) -> None:
+    """Each spec is one `--shard` accepts, and together they hold every client exactly once."""
+    from generator.pipeline import shard
+
+    slugs = [f"client-{i:04d}" for i in range(1000)]
+    parts = [shard(slugs, spec) for spec in specs]
+    assert sorted(sum(parts, [])) == slugs
+    assert all(25 <= len(part) <= 80 for part in parts), [len(p) for p in parts]  # about 50 each
+
+
+def test_readme_shows_a_1000_client_matrix_for_github_and_gitlab(tmp_path: Path) -> None:
+    from generator.errors import UsageError
+    from generator.pipeline import shard
+
+    github, gitlab = _readme_snippets()
+    (tmp_path / "github.yml").write_text(github, encoding="utf-8")
+    validate("vendor.github-workflows", tmp_path / "github.yml")
+    build = yaml.safe_load(github)["jobs"]["build"]
+    command = " ".join(step.get("run", "") for step in build["steps"])
+    assert 'handbook build --shard "${{ matrix.shard }}/20"' in command
+    values = build["strategy"]["matrix"]["shard"]
+    assert values == list(range(1, 21))
+    _every_slice_once([f"{k}/20" for k in values])
+
+    (tmp_path / ".gitlab-ci.yml").write_text(gitlab, encoding="utf-8")
+    validate("vendor.gitlab-ci", tmp_path / ".gitlab-ci.yml")
+    job = yaml.safe_load(gitlab)["build"]
+    assert job["parallel"] == 20
+    assert any('handbook build --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"' in line for line in job["script"])
+    _every_slice_once([f"{k}/{job['parallel']}" for k in range(1, job["parallel"] + 1)])  # CI_NODE_INDEX: 1..N
+    for wrong in ("0/20", "21/20", "1-20", "20"):  # a zero-based index or another form is refused
+        with pytest.raises(UsageError):
+            shard(["a"], wrong)

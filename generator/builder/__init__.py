@@ -10,13 +10,16 @@ and the CSS, JavaScript and theme overrides every site gets (assets/).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.builder import engines, printpage, project
 from generator.builder.output import claim, locked, recover, staged, swap_in
 from generator.builder.verify import verify_site
 from generator.builder.warm import FirstPage, Laps
 from generator.errors import BuildError
-from generator.render.site import Site
+
+if TYPE_CHECKING:  # a type only: `handbook build` with nothing to build imports no renderer
+    from generator.render.site import Site
 
 __all__ = ["FirstPage", "Laps", "build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
 

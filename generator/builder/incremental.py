@@ -41,6 +41,25 @@ DISTRIBUTIONS = (
 
 
 @cache
+def installed(dist: str) -> str | None:
+    """The installed release of ``dist`` (None: not installed): ``metadata.version(dist)``, read
+    from the ``Version:`` line of the metadata's header. ``metadata.version`` parses the whole
+    file as an e-mail, the package's long description included, which took a third of a build
+    with nothing to build."""
+    try:
+        found = metadata.distribution(dist)
+    except metadata.PackageNotFoundError:
+        return None
+    text = found.read_text("METADATA") or found.read_text("PKG-INFO") or ""
+    for line in text.splitlines():
+        if not line.strip():  # the header ends at the first empty line
+            break
+        if line.startswith("Version:"):
+            return line.removeprefix("Version:").strip()
+    return found.version
+
+
+@cache
 def shared_hash(repo: Path, engine: str = "mkdocs") -> str:
     h = hashlib.sha256(f"engine={engine}\0".encode())
     for rel in layout.shared_inputs():
@@ -48,10 +67,8 @@ def shared_hash(repo: Path, engine: str = "mkdocs") -> str:
             _hash_tree(h, repo / rel, repo)
     _hash_tree(h, PACKAGE, PACKAGE)
     for dist in DISTRIBUTIONS:
-        try:
-            h.update(f"{dist}={metadata.version(dist)}\0".encode())
-        except metadata.PackageNotFoundError:
-            pass
+        if (version := installed(dist)) is not None:
+            h.update(f"{dist}={version}\0".encode())
     h.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     return h.hexdigest()
 

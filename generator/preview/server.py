@@ -12,14 +12,12 @@ from __future__ import annotations
 import html
 import json
 import signal
-import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.preview.session import Preview
-from generator.preview.watch import Watcher
+from generator.preview.session import Preview, live
 
 EVENTS = "/__handbook/events"
 STATUS = "/__handbook/status"
@@ -138,19 +136,13 @@ def _interrupt(signum, frame) -> None:
 
 
 def _serve(preview: Preview, host: str, port: int, ready) -> None:
-    stop = threading.Event()
-    watcher = Watcher(preview.repo, preview.slug)
-    watcher.start(stop)  # before the first build: a save during it is not lost
-    builds = threading.Thread(target=preview.run, args=(watcher, stop), name="handbook-build", daemon=True)
-    try:
-        preview.rebuild()
+    with live(preview):
         server = ThreadingHTTPServer((host, port), Handler)
         bound = server.server_address[1]
         names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
         hosts = frozenset(f"{name}:{bound}" for name in names)
         handler = type("BoundHandler", (Handler,), {"preview": preview, "hosts": hosts})
         server.RequestHandlerClass = partial(handler, directory=str(preview.root))
-        builds.start()
         url = f"http://{host}:{bound}/"
         print(f"serving {preview.slug} at {url} (Ctrl+C to stop)", flush=True)
         if ready:
@@ -159,8 +151,3 @@ def _serve(preview: Preview, host: str, port: int, ready) -> None:
             server.serve_forever(poll_interval=0.2)
         finally:
             server.server_close()
-    finally:
-        stop.set()
-        if builds.is_alive():
-            builds.join(60)  # a build in flight finishes before its folder is removed
-        watcher.join(2)

@@ -14,6 +14,8 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.builder import FirstPage, Laps
@@ -154,6 +156,25 @@ class Preview:
             self.stopping = True
             self.changed.notify_all()
         shutil.rmtree(self.out, ignore_errors=True)
+
+
+@contextmanager
+def live(preview: Preview) -> Iterator[None]:
+    """Watch, build once, then rebuild after every save until the block ends: what `handbook serve`
+    runs around its HTTP server (and `make bench` around its timed saves)."""
+    stop = threading.Event()
+    watcher = Watcher(preview.repo, preview.slug)
+    watcher.start(stop)  # before the first build: a save during it is not lost
+    builds = threading.Thread(target=preview.run, args=(watcher, stop), name="handbook-build", daemon=True)
+    try:
+        preview.rebuild()
+        builds.start()
+        yield
+    finally:
+        stop.set()
+        if builds.is_alive():
+            builds.join(60)  # a build in flight finishes before its folder is removed
+        watcher.join(2)
 
 
 def _url(rel: str) -> str:

@@ -26,7 +26,8 @@ each fast path with the code it replaces.
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
+
+from generator.builder.incremental import installed
 
 # the exact releases each fast path was written and tested for (.ci/constraints.txt pins them)
 TESTED: dict[str, dict[str, str]] = {
@@ -40,17 +41,10 @@ _installed = False
 _status: dict[str, str] = {}
 
 
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def gate(name: str) -> str:
     """'on', or why the fast path stays off: the installed release is not the tested one."""
     for dist, tested in TESTED[name].items():
-        found = _version(dist)
+        found = installed(dist)
         if found != tested:
             return f"off: {dist} {found or 'is not installed'} (tested on {tested}); the package's own code runs"
     return "on"

@@ -25,10 +25,11 @@ import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from importlib import metadata
 
 from mkdocs.structure import pages
 from mkdocs.structure.toc import get_toc
+
+from generator.builder.incremental import installed
 
 STOCK = pages.Page.render
 LIMIT = 400  # remembered conversions per process (a site has ~35 pages)
@@ -37,7 +38,7 @@ SAFE = frozenset(
     "abbr admonition attr_list def_list extra fenced_code footnotes legacy_attrs legacy_em md_in_html "
     "meta nl2br sane_lists smarty tables toc wikilinks".split()
 )
-_VERSIONS = tuple(metadata.version(d) for d in ("mkdocs", "markdown"))
+_VERSIONS = tuple(installed(d) for d in ("mkdocs", "markdown"))
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ open right now?", and ``x in self.context`` means "is an element with x's tag na
 open?". Each asked that way costs a Python ``__hash__``/``__eq__`` call per open
 element; on a handbook page that was a sixth of the index's time.
 
-This parser keeps a count of open elements per tag name and the set of skipped tag
-names next to Material's own ``context`` and ``skip``, and answers from those. The
-rest of each method is Material's code (mkdocs-material 9, MIT licence) line for line.
+This parser keeps a count of open elements per tag name, the set of skipped tag names and
+how many open elements bear one of them next to Material's own ``context`` and ``skip``,
+and answers from those. The rest of each method is Material's code (mkdocs-material 9,
+MIT licence) line for line.
 tests/test_engine.py compares the sections of both parsers on real and generated HTML.
 
 ``add_entry_from_context`` is Material's, with the page's sections kept by content: a page
@@ -22,6 +23,7 @@ HTML alone; the entries made from them (URL, title, tags) are made for each page
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import cast
 
 from material.plugins.search import plugin
 
@@ -35,16 +37,20 @@ class Parser(STOCK):  # type: ignore[valid-type,misc]  # Material's own class, t
         super().__init__(*args, **kwargs)
         self.open: dict[str, int] = {}  # tag name -> how many elements of that name are in self.context
         self.skip_tags = {getattr(x, "tag", x) for x in self.skip}
+        self.skipped = 0  # how many open elements have a skipped tag name: the sum of open[t], t in skip_tags
 
     def _opened(self, tag: str) -> bool:
         return self.open.get(tag, 0) > 0
 
     def _skipping(self) -> bool:
-        return any(self.open.get(tag, 0) > 0 for tag in self.skip_tags)
+        return self.skipped > 0
 
     def _skip(self, el: Element) -> None:  # type: ignore[valid-type]
         self.skip.add(el)
-        self.skip_tags.add(getattr(el, "tag", el))
+        tag = cast(str, getattr(el, "tag", el))
+        if tag not in self.skip_tags:
+            self.skip_tags.add(tag)
+            self.skipped += self.open.get(tag, 0)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -53,6 +59,8 @@ class Parser(STOCK):  # type: ignore[valid-type,misc]  # Material's own class, t
         if tag not in plugin.void:
             self.context.append(el)
             self.open[tag] = self.open.get(tag, 0) + 1
+            if tag in self.skip_tags:
+                self.skipped += 1
         else:
             return
 
@@ -103,9 +111,11 @@ class Parser(STOCK):  # type: ignore[valid-type,misc]  # Material's own class, t
         el = self.context.pop()
         self.open[el.tag] -= 1
         if el.tag in self.skip_tags:
+            self.skipped -= 1
             if el.tag not in ["script", "style", "object"]:
                 self.skip.remove(el)
                 self.skip_tags.discard(el.tag)
+                self.skipped -= self.open[el.tag]
             return
 
         if not self._skipping() and tag in self.keep:
