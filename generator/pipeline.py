@@ -32,6 +32,7 @@ from generator.builder import engines, incremental
 from generator.builder import output as outdir
 from generator.errors import BuildError, UsageError
 from generator.history import git
+from generator.history.agreement import since_agreement
 from generator.layout import INTERNAL, Repo
 from generator.project.check import CheckRun, ProjectResult, check_all, check_project, load_catalog, select
 from generator.project.pages import read_chapters, read_pages
@@ -81,6 +82,7 @@ class Warm:
 
     diagrams: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # name -> (dot, title, svg)
     git: tuple[str, str, list | None, int | None] | None = None  # (HEAD, lang, history, commit time)
+    agreed: dict = field(default_factory=dict)  # (HEAD, revision, date) -> the agreed version
     first: builder.FirstPage | None = None
     laps: builder.Laps = field(default_factory=builder.Laps)
 
@@ -88,6 +90,7 @@ class Warm:
         """After a change outside the client's folder (catalog, chapters, templates): start afresh."""
         self.diagrams.clear()
         self.git = None
+        self.agreed.clear()
 
 
 # one client ----------------------------------------------------------------------------------------
@@ -170,6 +173,7 @@ def read_inputs(repo: Path, slug: str, resolved: Resolved, warm: Warm | None = N
         chapters=read_chapters(repo, view.lang),
         extra_pages=extra,
         history=changes,
+        agreed=since_agreement(repo, slug, resolved, view.lang, warm.agreed if warm else None),
     )
 
 
@@ -247,7 +251,8 @@ def build_internal(
     start = time.perf_counter()
     run = check_all(repo)
     stamp = site.internal_epoch(repo, run, source_date_epoch)
-    internal = site.internal_site(run, today or site.default_today(), datetime.fromtimestamp(stamp, UTC), days)
+    agreed = {r.slug: since_agreement(repo, r.slug, r.resolved, site.LANG) for r in run.results if r.ok and r.resolved}
+    internal = site.internal_site(run, today or site.default_today(), datetime.fromtimestamp(stamp, UTC), days, agreed)
     builder.claim(out)
     with builder.locked(out):
         builder.recover(out)

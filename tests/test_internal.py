@@ -139,7 +139,8 @@ def test_every_link_resolves_and_only_client_links_leave_the_site(site: Path) ->
     report = check_site(site / INTERNAL)
     assert report.pages >= 6 and report.links > 50
     built = sorted(p.name for p in site.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    assert sorted(p.link for p in report.problems) == [f"../{slug}/" for slug in built]
+    # the clients' handbooks, linked from the clients and the agreements pages
+    assert sorted({p.link.split("/")[-2] for p in report.problems}) == built
     assert {p.what for p in report.problems} == {"points above the site root"}
 
 
@@ -311,6 +312,6 @@ def test_config_is_plain_yaml_with_german_nav(tmp_path: Path) -> None:
     config = yaml.safe_load((tmp_path / "src" / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["site_name"] == "Portfolio (intern)" and config["theme"]["language"] == "de"
     assert [next(iter(item)) for item in config["nav"]] == [
-        "Kunden", "Personen", "Termine", "Überfällige Reviews", "Interne Notizen",
+        "Kunden", "Personen", "Termine", "Überfällige Reviews", "Abstimmungen", "Feedback", "Interne Notizen",
     ]  # fmt: skip
     assert (tmp_path / "src" / "overrides" / "main.html").is_file()

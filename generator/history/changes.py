@@ -47,10 +47,10 @@ def history(repo: Path, slug: str, catalog: Catalog, lang: str) -> list[Entry] |
     shown = None
     if len(versions) > MAX_COMMITS:  # the oldest one only serves as the base of the comparison
         (base, blob), *versions = versions
-        shown = _version(blob, base.path, catalog)
+        shown = resolve_blob(blob, base.path, catalog)
     last_of_day: dict[date, Resolved] = {}
     for commit, blob in versions:
-        resolved = _version(blob, commit.path, catalog)
+        resolved = resolve_blob(blob, commit.path, catalog)
         if resolved is not None:
             last_of_day[commit.date.date()] = resolved  # commits come oldest first
     entries = []
@@ -62,7 +62,8 @@ def history(repo: Path, slug: str, catalog: Catalog, lang: str) -> list[Entry] |
     return entries[::-1]
 
 
-def _version(blob: bytes | None, display: str, catalog: Catalog) -> Resolved | None:
+def resolve_blob(blob: bytes | None, display: str, catalog: Catalog) -> Resolved | None:
+    """The resolved project of one stored version; None when it is missing or has errors."""
     return None if blob is None else check_source(blob, display, catalog)[0]
 
 

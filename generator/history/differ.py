@@ -43,10 +43,25 @@ UNTOLD: dict[str, str] = {
 PERSON_KEYS = ("name", "side", "department", "position", "email", "phone", "hours", "deputy", "represents", "absences")
 
 
+# What the role distribution agreed at the kickoff is made of (format 1.1 ``agreement:``):
+# who is in the project with which role, the RACI and the communication matrix. A new phone
+# number or an absence changes no agreement.
+AGREED = ("people", "roles", "workgroups", "raci", "communication")
+
+
 def semantic_diff(old: Resolved, new: Resolved, lang: str) -> list[str]:
     """What changed between two valid versions, in words, in a fixed order."""
     differ = _Differ(old, new, lang)
     for section in dict.fromkeys(SECTIONS.values()):
+        getattr(differ, section)()
+    return differ.out
+
+
+def distribution_diff(old: Resolved, new: Resolved, lang: str) -> list[str]:
+    """What changed in the role distribution (``AGREED``), in words; contact details and
+    absences left out."""
+    differ = _Differ(old, new, lang, contacts=False)
+    for section in AGREED:
         getattr(differ, section)()
     return differ.out
 
@@ -68,8 +83,9 @@ def _keyed(items: list, key) -> dict:
 
 
 class _Differ:
-    def __init__(self, old: Resolved, new: Resolved, lang: str) -> None:
+    def __init__(self, old: Resolved, new: Resolved, lang: str, contacts: bool = True) -> None:
         self.old, self.new, self.lang = old, new, lang
+        self.contacts = contacts  # tell changes of e-mail, phone, hours and absences
         self.L = i18n.LABELS[lang]
         self.out: list[str] = []
 
@@ -169,13 +185,15 @@ class _Differ:
         def changed(o, n) -> None:
             if o.name != n.name:
                 self.say("ch_renamed", what=what(n), old=o.name, new=n.name)
-            for key in ("side", "department", "position", "email", "phone", "hours"):
+            for key in ("side", "department", "position", *(("email", "phone", "hours") if self.contacts else ())):
                 old, new = getattr(o, key), getattr(n, key)
                 if key == "side":
                     old, new = self.L[old], self.L[new]
                 self.field(n.name, self.L[key], old, new)
             self.ref(n.name, self.L["deputy"], o.deputy, n.deputy)
             self.field(n.name, self.L["represents"], ", ".join(o.represents or []), ", ".join(n.represents or []))
+            if not self.contacts:
+                return
             was, now = self.absences(o), self.absences(n)  # the dates only: a reason is never told
             added, removed = [a for a in now if a not in was], [a for a in was if a not in now]
             if added:

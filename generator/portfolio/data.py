@@ -5,7 +5,7 @@ Pure functions over a CheckRun; generator/internal.py turns them into the intern
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -205,3 +205,97 @@ def notes_markdown(notes: object, depth: int = 0) -> list[str]:
             leaf = text(value) if isinstance(value, str) and value else L["none"]
             lines.append(f"{pad}- {label}{leaf}")
     return lines
+
+
+# the kickoff agreement and the project review (format 1.1) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """A client's agreed role distribution: when, by whom, and what changed since (a new
+    agreement is due when anything did)."""
+
+    slug: str
+    client: str
+    agreed: str  # the day, or "" when the project records no agreement
+    by: str  # "client person / contractor person"
+    changes: list[str] | None  # None: not told (no agreement, or no agreed version in git)
+
+    @property
+    def due(self) -> bool:
+        return bool(self.changes)
+
+
+def agreements(run: CheckRun, agreed: Mapping[str, object]) -> list[AgreementRow]:
+    """Every valid client, those whose distribution changed since the agreement first.
+    ``agreed``: slug -> render.site.Agreed (or None), read from git by the caller."""
+    rows = []
+    for r, res in valid(run):
+        a = res.project.agreement
+        if a is None:
+            rows.append(AgreementRow(r.slug, res.project.client, "", "", None))
+            continue
+        by = f"{res.display_name(a.client, LANG)} / {res.display_name(a.contractor, LANG)}"
+        state = agreed.get(r.slug)
+        changes = getattr(state, "changes", None)
+        rows.append(AgreementRow(r.slug, res.project.client, i18n.long_date(LANG, a.date), by, changes))
+    return sorted(rows, key=lambda row: (not row.due, row.agreed == "", row.client.casefold()))
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    role: str
+    person: str
+    day: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ClientFeedback:
+    """What people said about their roles at a client's project review, by role, and the roles
+    (held in the project) that got no feedback on or after the last review that took place."""
+
+    slug: str
+    client: str
+    review: str  # the day of the last review that took place before today, or ""
+    entries: list[FeedbackEntry]
+    missing: list[str]  # role names
+
+
+def feedback(run: CheckRun, today: date) -> list[ClientFeedback]:
+    out = []
+    for r, res in valid(run):
+        p = res.project
+        held = [role for role in res.roles.values() if res.holders(role.id)]
+        order = {role.id: i for i, role in enumerate(held)}
+        entries = sorted(p.feedback, key=lambda f: (order.get(f.role, len(order)), f.date, f.person))
+        past = sorted(_day(m.date) for m in p.meetings if m.type == "review" and m.date and _day(m.date) < today)
+        review = past[-1] if past else None
+        missing = []
+        if review is not None:
+            answered = {f.role for f in p.feedback if f.date >= review}
+            missing = [role.name.get(LANG) for role in held if role.id not in answered]
+        if not entries and review is None:
+            continue
+        out.append(
+            ClientFeedback(
+                r.slug,
+                p.client,
+                i18n.long_date(LANG, review) if review else "",
+                [
+                    FeedbackEntry(
+                        res.display_name(f.role, LANG),
+                        res.display_name(f.person, LANG),
+                        i18n.long_date(LANG, f.date),
+                        f.text,
+                    )
+                    for f in entries
+                ],
+                missing,
+            )
+        )
+    return out
+
+
+def _day(when: date | datetime) -> date:
+    return when.date() if isinstance(when, datetime) else when

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,8 +25,10 @@ from generator.portfolio.data import (
     DAYS,
     LANG,
     L,
+    agreements,
     broken,
     clients,
+    feedback,
     notes_markdown,
     overdue_reviews,
     people,
@@ -47,6 +49,8 @@ PAGES = (  # file, template, nav label
     ("personen.md", "internal_people.md.j2", "in_people"),
     ("termine.md", "internal_dates.md.j2", "in_dates"),
     ("reviews.md", "internal_reviews.md.j2", "in_reviews"),
+    ("abstimmungen.md", "internal_agreements.md.j2", "in_agreements"),
+    ("feedback.md", "internal_feedback.md.j2", "in_feedback"),
     ("notizen.md", "internal_notes.md.j2", "in_notes"),
 )
 
@@ -67,13 +71,22 @@ def combined_calendar(run: CheckRun, stamp: datetime) -> bytes:
 
 
 # Pages and site --------------------------------------------------------------------------------
-def client_link(slug: str, label: str) -> Markup:
-    """Raw HTML: the client's handbook lies outside this MkDocs site (index page -> ../slug/)."""
-    return Markup(f'<a href="../{attr(slug)}/">{text(label)}</a>')
+def client_link(page: str) -> Callable[[str, str], Markup]:
+    """Links from ``page`` to a client's handbook, which lies outside this MkDocs site, beside it
+    (index.md is at the site's root, every other page one folder down): raw HTML, as written."""
+    up = "../" * (1 if page == "index.md" else 2)
+
+    def link(slug: str, label: str) -> Markup:
+        return Markup(f'<a href="{up}{attr(slug)}/">{text(label)}</a>')
+
+    return link
 
 
-def render_internal(run: CheckRun, today: date, calendar_file: str | None, days: int = DAYS) -> dict[str, str]:
-    """docs/ path -> Markdown of every page of the internal site (pure)."""
+def render_internal(
+    run: CheckRun, today: date, calendar_file: str | None, days: int = DAYS, agreed: Mapping[str, object] | None = None
+) -> dict[str, str]:
+    """docs/ path -> Markdown of every page of the internal site (pure). ``agreed``: slug ->
+    what changed since the client's agreement (render.site.Agreed), read from git by the caller."""
     notes = [(r.slug, res.project.client, res.project.internal) for r, res in valid(run)]
     data = {
         "L": L,
@@ -87,23 +100,28 @@ def render_internal(run: CheckRun, today: date, calendar_file: str | None, days:
         "people": people(run),
         "dates": upcoming(run, today, days),
         "reviews": overdue_reviews(run, today),
+        "agreements": agreements(run, agreed or {}),
+        "feedback": feedback(run, today),
         "notes": [(slug, client, Markup("\n".join(notes_markdown(n)))) for slug, client, n in notes if n],
         "calendar": calendar_file,
-        "link": client_link,
         "short": lambda d: i18n.short_date(LANG, d),
     }
     env = environment()
-    return {path: tidy(env.get_template(template).render(**data)) for path, template, _ in PAGES}
+    return {
+        path: tidy(env.get_template(template).render(**data, link=client_link(path))) for path, template, _ in PAGES
+    }
 
 
-def internal_site(run: CheckRun, today: date, stamp: datetime, days: int | None = None) -> Site:
+def internal_site(
+    run: CheckRun, today: date, stamp: datetime, days: int | None = None, agreed: Mapping[str, object] | None = None
+) -> Site:
     """The whole internal site (pure): its pages, the combined calendar, its navigation."""
     days = days or DAYS
     ics = combined_calendar(run, stamp)
     return Site(
         name=L["in_site_name"],
         lang=LANG,
-        pages=render_internal(run, today, CALENDAR if ics else None, days),
+        pages=render_internal(run, today, CALENDAR if ics else None, days, agreed),
         files={CALENDAR: ics} if ics else {},
         nav=[{L[label]: path} for path, _, label in PAGES],
         noindex=True,

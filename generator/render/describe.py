@@ -22,6 +22,8 @@ def describe(view: View, template: str | None, source: str | None, context: dict
         roles = ", ".join(view.name(r) for r in p.roles)
         who = ", ".join(x for x in (roles, p.department) if x)
         return shorten(L["desc_person"].format(name=p.name, who=f" ({who})" if who else "", title=title))
+    if template == "review.md.j2":
+        return shorten(L["desc_review_sheet"].format(name=context["p"].name, title=title))
     if template == "role.md.j2":
         role = context["role"]
         text = first_paragraph(role.description.get(view.lang)) if role.description else ""
@@ -33,6 +35,7 @@ def describe(view: View, template: str | None, source: str | None, context: dict
         "tasks": len(view.tasks),
         "lines": len(view.communication),
         "meetings": len(view.meetings),
+        "absences": sum(len(p.absences) for p in view.people),
     }
     key = {
         "index.md.j2": "desc_index",
@@ -43,6 +46,8 @@ def describe(view: View, template: str | None, source: str | None, context: dict
         "communication.md.j2": "desc_communication",
         "meetings.md.j2": "desc_meetings",
         "changes.md.j2": "desc_changes",
+        "review_index.md.j2": "desc_review",
+        "cover.md.j2": "desc_cover",
     }.get(template or "", "desc_print")
     return shorten(L[key].format(client=view.client, title=title, **counts))
 

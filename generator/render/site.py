@@ -14,7 +14,7 @@ from generator.render.pages import PRINT_PAGE, Context, Meta, hidden, nav, page_
 from generator.render.printpage import print_page
 from generator.render.view import View
 
-__all__ = ["ClientInputs", "Entry", "Meta", "Site", "client_site", "paper_css"]
+__all__ = ["Agreed", "ClientInputs", "Entry", "Meta", "Site", "client_site", "paper_css"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,17 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Agreed:
+    """What changed since the role distribution was agreed (format 1.1 ``agreement:``), in words:
+    roles, people, working groups, the RACI and the communication matrix (contact details and
+    absences are no part of the distribution). ``changes`` is None when no agreed version is in
+    the git history (then the start page only says when and by whom it was agreed)."""
+
+    revision: str | None  # the commit compared with
+    changes: list[str] | None
+
+
+@dataclass(frozen=True)
 class ClientInputs:
     """What a client's site is made from besides its model: read from disk and git, drawn by dot."""
 
@@ -55,15 +66,16 @@ class ClientInputs:
     chapters: Mapping[str, str] = field(default_factory=dict)  # docs/<lang>/*.md: name -> Markdown
     extra_pages: Mapping[str, str] = field(default_factory=dict)  # pages/*.md: name -> Markdown
     history: list[Entry] | None = None  # None: no git history
+    agreed: Agreed | None = None  # None: the project records no agreement
 
 
 def client_site(view: View, inputs: ClientInputs) -> Site:
     """Every page and file of a client's site (pure)."""
-    table = page_table(view, inputs.chapters, inputs.extra_pages, inputs.history)
+    table = page_table(view, inputs.chapters, inputs.extra_pages, inputs.history, inputs.agreed)
     texts = {name: inputs.download_texts[name] for name in inputs.downloads}
-    ctx = Context(view, inputs.svgs, texts, frozenset(page.path for page in table))
+    ctx = Context(view, inputs.svgs, texts, frozenset(page.path for page in table), since=inputs.stamp.date())
     pages = {page.path: render_page(page, ctx) for page in table}
-    pages[PRINT_PAGE] = print_page(view, table, pages, inputs.stamp.date())
+    pages[PRINT_PAGE] = print_page(view, [p for p in table if p.printed], pages, inputs.stamp.date())
     meta = {
         page.path: Meta(describe(view, page.template, page.source, dict(page.context)), wide=page.wide)
         for page in table

@@ -17,11 +17,26 @@ from markupsafe import Markup
 
 from generator import i18n
 from generator.project import dates, phones
-from generator.project.model import Meeting, Person, Role, Task
+from generator.project.model import Absence, Meeting, Person, Role, Task
 from generator.project.resolve import Resolved
 from generator.render.escape import text
 
 LETTERS = ("R", "A", "C", "I")
+
+
+@dataclass(frozen=True)
+class Cover:
+    """One absence (dates only) and who covers it: the person's deputy, if they named one."""
+
+    absence: Absence
+    person: Person
+    deputy: Person | None
+
+    @property
+    def deputy_away(self) -> bool:
+        """The deputy is away on a day of this absence too (the checker warns about it)."""
+        a = self.absence
+        return self.deputy is not None and any(d.from_ <= a.to and a.from_ <= d.to for d in self.deputy.absences)
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,7 @@ class View:
         self.noindex = p.site.noindex if p.site else True
         self.timezone = p.timezone  # every meeting time of the file is local time there
         self.home_timezone = r.catalog.timezone  # the consultancy's: other zones are named on the pages
+        self.agreement = p.agreement  # when and by whom the role distribution was agreed (public)
 
     # pages and links -------------------------------------------------------
     def role_page(self, role_id: str) -> str:
@@ -210,6 +226,40 @@ class View:
 
     def long_date(self, d: dt.date) -> str:
         return i18n.long_date(self.lang, d)
+
+    def span(self, a: Absence) -> str:
+        """1.–5. Dezember 2026 / 1–5 December 2026: an absence's dates, the only thing told of it."""
+        return i18n.period(self.lang, a.from_, a.to) if a.from_ != a.to else i18n.long_date(self.lang, a.from_)
+
+    # absences and cover -----------------------------------------------------------
+    def absences_of(self, person_id: str, since: dt.date) -> list[Absence]:
+        """The person's absences that have not ended before ``since`` (the edition's day), by date."""
+        return sorted((a for a in self._people[person_id].absences if a.to >= since), key=lambda a: (a.from_, a.to))
+
+    def cover(self, since: dt.date) -> list[Cover]:
+        """Every absence not ended before ``since``, by date, with who covers (the deputy)."""
+        out = [
+            Cover(a, person, self._people.get(person.deputy or ""))
+            for person in self.people
+            for a in self.absences_of(person.id, since)
+        ]
+        return sorted(out, key=lambda c: (c.absence.from_, c.absence.to, c.person.name))
+
+    # the project review ----------------------------------------------------------------
+    def review_dates(self) -> str:
+        """When the project review meetings take place: "3. Juli 2027, 10:00", …; '' if undated."""
+        return ", ".join(self.date(m.date) for m in self.meetings if m.type == "review" and m.date)
+
+    def review_page(self, person_id: str) -> str:
+        return f"{self.P['review']}/{person_id}.md"
+
+    def roles_of(self, person_id: str) -> list[Role]:
+        """The roles the person holds that this project shows, in the order of their page."""
+        held = self._people[person_id].roles
+        return [r for r in self.roles if r.id in held]
+
+    def localized(self, value) -> str:
+        return value.get(self.lang) if value is not None else ""
 
 
 def _public(person: Person) -> Person:

@@ -23,6 +23,25 @@ document$.subscribe(function () {
     fit();
     window.addEventListener("resize", fit);
   }
+  // Absences (dates only, written into the page): mark those of today in the reader's own
+  // calendar, hide those that are over. Without script every absence stays listed.
+  var now = new Date();
+  var today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+    .map(function (n) { return String(n).padStart(2, "0"); }).join("-");
+  var away = [];
+  document.querySelectorAll("[data-hb-from]").forEach(function (el) {
+    var on = el.dataset.hbFrom <= today && today <= el.dataset.hbTo;
+    el.classList.toggle("hb-away--today", on);
+    el.classList.toggle("hb-away--over", el.dataset.hbTo < today);
+    if (on && el.dataset.hbWho && away.indexOf(el.dataset.hbWho) < 0) {
+      away.push(el.dataset.hbWho);
+    }
+  });
+  document.querySelectorAll("[data-hb-today]").forEach(function (box) {
+    var list = box.querySelector("[data-hb-today-list]");
+    list.textContent = away.length ? away.join(", ") : list.dataset.hbNone;
+    box.hidden = false;
+  });
 });
 // Escape closes a diagram opened full size.
 document.addEventListener("keydown", function (event) {
