@@ -16,7 +16,7 @@ from generator.diagrams import charts as diagrams
 from generator.diagrams import dot
 from generator.diagrams.charts import alt_text, client_diagrams
 from generator.diagrams.dot import LIMIT, label
-from generator.diagrams.svg import render_all, run_dot
+from generator.diagrams.svg import render_all, run_dot, split
 from generator.project.check import check_all
 from generator.render.view import View
 
@@ -468,8 +468,8 @@ def shape_boxes(root: ET.Element) -> list[tuple[str, tuple[float, float, float, 
     return boxes
 
 
-def assert_no_overlap(svg: str) -> int:
-    boxes = shape_boxes(ET.fromstring(svg))
+def assert_no_overlap(drawing: str) -> int:
+    boxes = shape_boxes(ET.fromstring(split(drawing)[0]))
     for i, (a, (ax0, ay0, ax1, ay1)) in enumerate(boxes):
         for b, (bx0, by0, bx1, by1) in boxes[i + 1 :]:
             overlap = min(ax1, bx1) - max(ax0, bx0) > 0.5 and min(ay1, by1) - max(ay0, by0) > 0.5
@@ -484,7 +484,7 @@ def test_org_chart_of_40_people_has_no_overlapping_nodes(tmp_path: Path) -> None
     assert assert_no_overlap(svgs["org"]) == 40 + 3  # every person and team, and the workgroups
     assert_no_overlap(svgs["communication"])
     OUTPUT.mkdir(exist_ok=True)
-    (OUTPUT / "org-40.svg").write_text(svgs["org"], encoding="utf-8")
+    (OUTPUT / "org-40.svg").write_text(split(svgs["org"])[0], encoding="utf-8")
     width = int(re.search(r"width: (\d+)px", svgs["org"]).group(1))
     assert width <= 960, f"the org chart of 40 people is {width}px wide; it should fit a page column"
 
@@ -496,7 +496,7 @@ def test_fixture_diagrams_render_without_overlaps() -> None:
         for svg in svgs.values():
             assert_no_overlap(svg)
         for name in ("org", "communication"):
-            (OUTPUT / f"{slug}-{name}.svg").write_text(svgs[name], encoding="utf-8")
+            (OUTPUT / f"{slug}-{name}.svg").write_text(split(svgs[name])[0], encoding="utf-8")
 
 
 def test_diagrams_of_every_good_case_render(tmp_path: Path) -> None:

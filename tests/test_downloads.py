@@ -75,8 +75,9 @@ def assert_folded_crlf(data: bytes) -> None:
 
 # file names and languages ------------------------------------------------------------------------
 def test_file_names_per_language(views) -> None:
-    assert list(files_of(views[DE])) == ["meetings.ics", "raci.csv", "kommunikation.csv", "contacts.vcf"]
-    assert list(files_of(views[EN], EN)) == ["meetings.ics", "raci.csv", "communication.csv", "contacts.vcf"]
+    data = ["handbook.json", "handbook.schema.json"]  # the same names in every language (test_json_export.py)
+    assert list(files_of(views[DE])) == ["meetings.ics", "raci.csv", "kommunikation.csv", "contacts.vcf", *data]
+    assert list(files_of(views[EN], EN)) == ["meetings.ics", "raci.csv", "communication.csv", "contacts.vcf", *data]
     assert set(link_texts(views[DE])) == set(files_of(views[DE]))
     assert link_texts(views[EN])["contacts.vcf"] == "Key contacts for your address book (vCard)"
 
@@ -102,7 +103,7 @@ def test_internal_notes_never_reach_a_download(views) -> None:
 
 def test_files_without_entries_are_left_out(muster: View) -> None:
     muster.meetings, muster.milestones, muster.communication = [], [], []
-    assert list(files_of(muster)) == ["raci.csv", "contacts.vcf"]
+    assert list(files_of(muster)) == ["raci.csv", "contacts.vcf", "handbook.json", "handbook.schema.json"]
 
 
 # calendar ----------------------------------------------------------------------------------------

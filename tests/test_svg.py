@@ -10,7 +10,8 @@ import pytest
 
 from generator.diagrams import svg as svg_module
 from generator.diagrams.dot import label
-from generator.diagrams.svg import DotFailed, inline, render_all, run_dot
+from generator.diagrams.svg import DotFailed, inline, render_all, run_dot, split
+from generator.diagrams.text import from_dot
 from generator.errors import MissingTool
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -183,6 +184,9 @@ def test_shared_dot_processes_give_the_bytes_of_one_process_per_graph(tmp_path) 
     repo = make_repo(tmp_path, fixtures=True)
     for result in check_all(repo).results:
         dots = client_diagrams(View(result.resolved))
-        alone = {n: inline(run_dot(d, n), n, n) for n, d in dots.items()}
+        alone = {n: inline(run_dot(d, n), n, n) + from_dot(d) for n, d in dots.items()}
         for jobs in (1, 2, 3):
             assert render_all(dots, jobs=jobs) == alone
+        drawings = render_all(dots)
+        assert all(split(drawings[n]) == (inline(run_dot(d, n), n, n), from_dot(d).strip()) for n, d in dots.items())
+        assert all(from_dot(d) for d in dots.values()), "every diagram of a client carries its text version"

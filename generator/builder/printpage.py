@@ -5,7 +5,8 @@ chapters element that names the pages it holds (``data-chapters="index.md=index 
 After the engine has built every page, their content (the theme's ``<article>``, as Material
 and Zensical both write it) goes into that element: every id is prefixed with its page's id,
 so it is unique on the print page; every link to another page becomes a link to that page's
-chapter; headings go one level down. Converting all of it as one more Markdown page would
+chapter; headings go one level down; a diagram's text version is open (on paper a shut
+``<details>`` shows only its summary). Converting all of it as one more Markdown page would
 double the build's Markdown work.
 
 Only the standard library on purpose: `handbook generate` copies this file into a portable
@@ -27,6 +28,7 @@ _LABELLED = re.compile(r'\baria-(labelledby|describedby)="([^"]+)"')
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_TEXT_VERSION = '<details class="hb-diagram-text"'  # a diagram's text version (diagrams/text.py), shut on screen
 
 
 def url_of(path: str) -> str:
@@ -88,6 +90,7 @@ def chapter(html: Path, path: str, anchor: str, ids: dict[str, str], here: str) 
     )
     content = _URL_REF.sub(lambda m: f"url(#{renamed(m.group(1))})" if m.group(1) in own else m.group(0), content)
     content = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", content)
+    content = content.replace(_TEXT_VERSION, f"{_TEXT_VERSION} open")  # paper shows nothing of a shut <details>
     return f'<section class="hb-print-chapter" id="{anchor}-chapter">\n{content.strip()}\n</section>'
 
 

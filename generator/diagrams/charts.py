@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.diagrams.dot import Graph, Quoted, label
+from generator.diagrams.text import notes, outline
 from generator.project.model import CommLine, Person
 from generator.render.view import View
 
@@ -25,7 +26,13 @@ ROW = {"client": 3, "contractor": 1}  # nodes per row before a tier wraps onto t
 
 
 def client_diagrams(view: View) -> dict[str, str]:
-    """Every diagram of a client: name -> DOT text."""
+    """Every diagram of a client: name -> DOT text, which carries the diagram's text version."""
+    L = view.L
+    return {name: g.dot(notes(outline(name, g, L), L["dg_text"])) for name, g in client_graphs(view).items()}
+
+
+def client_graphs(view: View) -> dict[str, Graph]:
+    """Every diagram of a client: name -> the graph (its DOT text, and what diagrams/text.py reads)."""
     out = {"org": org_chart(view)}
     if view.communication:
         out["communication"] = communication(view)
@@ -127,7 +134,7 @@ class _Slot:
     rank: int = 0
 
 
-def org_chart(view: View) -> str:
+def org_chart(view: View) -> Graph:
     """Client and contractor side by side, each ordered by role in rows from the top."""
     g = Graph("org", {"rankdir": "TB", "nodesep": 0.2, "ranksep": 0.35, "newrank": "true"})
     deputies = _deputy_pairs(view)
@@ -137,7 +144,8 @@ def org_chart(view: View) -> str:
         with g.cluster(side, label(title, width=40), side):
             for row in rows:
                 for slot in row:
-                    g.node(slot.key, slot.text, **{"class": slot.cls}, **({"peripheries": 2} if slot.team else {}))
+                    extra = {"peripheries": 2} if slot.team else {}
+                    g.node(slot.key, slot.text, _section(view, side, slot.tier), **{"class": slot.cls}, **extra)
                 if len(row) > 1:
                     g.same_rank([slot.key for slot in row])
         _grid(g, rows)
@@ -157,7 +165,15 @@ def org_chart(view: View) -> str:
             penwidth=2,
             **{"class": "main"},
         )
-    return g.dot()
+    return g
+
+
+def _section(view: View, side: str, tier: int) -> str:
+    """What a tier of the org chart holds, for the text version: its role, the working groups, others."""
+    tiers = CLIENT_TIERS if side == "client" else CONTRACTOR_TIERS
+    if tier < len(tiers):
+        return view.name(tiers[tier])
+    return view.L["workgroups"] if side == "client" and tier == len(tiers) else view.L["others"]
 
 
 def _grid(g: Graph, rows: list[list[_Slot]]) -> None:
@@ -293,7 +309,7 @@ def _deputy_pairs(view: View) -> dict[tuple[str, str], str]:
 # ---------------------------------------------------------------------------- communication, escalation
 
 
-def communication(view: View) -> str:
+def communication(view: View) -> Graph:
     """One node per reference as written, one edge per (from, to) listing every line between them."""
     g = Graph("communication", {"rankdir": "TB", "nodesep": 0.15, "ranksep": 0.45})
     pairs = _pairs(view)
@@ -301,13 +317,14 @@ def communication(view: View) -> str:
         g.node(ref, _ref_label(view, ref), **{"class": _side(view, ref)})
     more = view.L["dg_more"]
     for (a, b), lines in pairs.items():
-        texts = _entries([f"{c.topic} ({c.when}, {c.channel})" for c in lines], more=more)
-        g.edge(a, b, label=label(*texts, width=20), **{"class": "communication"})
+        entries = [f"{c.topic} ({c.when}, {c.channel})" for c in lines]
+        texts = _entries(entries, more=more)
+        g.edge(a, b, tuple(entries), label=label(*texts, width=20), **{"class": "communication"})
     groups = _components(pairs)
     for upper, lower in zip(groups, groups[1:], strict=False):  # stack separate groups: narrower than side by side
         for ref in upper:
             g.edge(ref, lower[0], style="invis", weight=0)
-    return g.dot()
+    return g
 
 
 def _components(pairs) -> list[list[str]]:
@@ -327,7 +344,7 @@ def _levels(view: View):
     return sorted(view.escalation, key=lambda e: e.level)
 
 
-def escalation(view: View) -> str:
+def escalation(view: View) -> Graph:
     g = Graph("escalation", {"rankdir": "TB", "ranksep": 0.3})
     previous = None
     for e in _levels(view):
@@ -337,7 +354,7 @@ def escalation(view: View) -> str:
         if previous:
             g.edge(previous, key, **{"class": "escalation"})
         previous = key
-    return g.dot()
+    return g
 
 
 # ---------------------------------------------------------------------------- one person
@@ -363,7 +380,7 @@ def _counterparts(view: View, pid: str) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def person_diagram(view: View, person: Person) -> str:
+def person_diagram(view: View, person: Person) -> Graph:
     """The person, their roles, deputies and direct communication counterparts (at most PERSON_CAP nodes)."""
     g = Graph("person", {"rankdir": "LR", "nodesep": 0.25, "ranksep": 0.5})
     me = person.id
@@ -390,7 +407,7 @@ def person_diagram(view: View, person: Person) -> str:
     if hidden:
         g.node("more", label(view.L["dg_more"].format(n=hidden)), **{"class": "group"})
         g.edge(me, "more", style="dotted", dir="none", **{"class": "communication"})
-    return g.dot()
+    return g
 
 
 def _counterpart(g: Graph, view: View, me: str, ref: str, topics: dict[str, list[str]], key: str) -> None:
@@ -399,4 +416,4 @@ def _counterpart(g: Graph, view: View, me: str, ref: str, topics: dict[str, list
     for way, tail, head in (("receives", key, me), ("sends", me, key)):
         if topics[way]:
             text = label(*_entries(topics[way], cap=3, more=view.L["dg_more"]), width=30, limit=80)
-            g.edge(tail, head, label=text, **{"class": "communication"})
+            g.edge(tail, head, tuple(topics[way]), label=text, **{"class": "communication"})

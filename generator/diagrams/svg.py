@@ -3,7 +3,8 @@
 Inline (not <img>) so the site's CSS can recolour the diagram in dark mode. Every
 id gets a per-diagram prefix so several diagrams can share one page; the root
 gets role="img" and a <title> for screen readers; nothing that could load or run
-anything (<image>, <script>, external links) survives.
+anything (<image>, <script>, external links) survives. After the </svg> comes the diagram's
+text version (a <details> list, diagrams/text.py), which its DOT text carries.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
+from generator.diagrams.text import from_dot
 from generator.errors import BuildError, MissingTool
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -49,6 +51,7 @@ class DotTimeout(DotFailed):
 
 def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs: int | None = None) -> dict[str, str]:
     """name -> inline SVG for every diagram of one client; ``titles`` maps name -> its text alternative.
+    Where the DOT text carries a text version (diagrams/text.py), its HTML follows the </svg>.
 
     Starting dot costs more than laying out a small graph: for the 18 diagrams of the
     Muster example on 2 CPUs, one process each took ~250 ms in a row and ~140 ms in
@@ -77,7 +80,13 @@ def render_all(dots: dict[str, str], titles: dict[str, str] | None = None, jobs:
     with ThreadPoolExecutor(max_workers=max(1, min(len(batches), limit))) as pool:
         for result in pool.map(lambda batch: _run_batch({n: dots[n] for n in batch}), batches):
             raw.update(result)
-    return {name: _inline_checked(raw[name], name, titles.get(name, name)) for name in names}
+    return {name: _inline_checked(raw[name], name, titles.get(name, name)) + from_dot(dots[name]) for name in names}
+
+
+def split(drawing: str) -> tuple[str, str]:
+    """A drawing of render_all -> (its <svg> element, its text version's HTML or "")."""
+    svg, end, text = drawing.partition("</svg>")
+    return svg + end + "\n", text.strip()
 
 
 def _inline_checked(svg: str, name: str, title: str) -> str:

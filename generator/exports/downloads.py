@@ -1,4 +1,4 @@
-"""Files a client takes home from the handbook: calendar, spreadsheets and address book.
+"""Files a client takes home from the handbook: calendar, spreadsheets, address book and data (JSON).
 
 Pure functions from the public view to bytes. Nothing reads the clock or the disk, and
 everything iterates in the view's order, so the same project always gives the same bytes;
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from generator.exports import jsondata
 from generator.project import dates
 from generator.project.model import Meeting, Milestone, Person
 from generator.render.matrix import column_name, mark_text, matrix
@@ -41,6 +42,8 @@ def client_downloads(view: View, slug: str, stamp: datetime) -> dict[str, bytes]
         "raci.csv": raci_csv(view),
         communication_file(view): communication_csv(view),
         "contacts.vcf": contacts(view, slug),
+        jsondata.EXPORT_FILE: jsondata.export_file(view, stamp),
+        jsondata.SCHEMA_FILE: jsondata.schema_file(),
     }
     return {name: content for name, content in files.items() if content}
 
@@ -53,6 +56,8 @@ def link_texts(view: View) -> dict[str, str]:
         "raci.csv": L["dl_raci"],
         communication_file(view): L["dl_communication"],
         "contacts.vcf": L["dl_contacts"],
+        jsondata.EXPORT_FILE: L["dl_json"],
+        jsondata.SCHEMA_FILE: L["dl_json_schema"],
     }
 
 

@@ -12,6 +12,7 @@ import html
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ class Page:
     in_nav: bool = True
     context: Mapping[str, Any] = field(default_factory=dict)
     wide: bool = False  # wide tables (the matrix, the people): no table of contents beside them
+    printed: bool = True  # a chapter of the print page (a review sheet is printed on its own)
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,14 @@ def page_table(
     chapters: Mapping[str, str] | None = None,
     extra: Mapping[str, str] | None = None,
     history: list | None = None,
+    agreed: Any = None,
 ) -> list[Page]:
-    """Every page of a client's site, in navigation order (the print page comes last, apart)."""
+    """Every page of a client's site, in navigation order (the print page comes last, apart).
+    ``agreed``: what changed since the agreed role distribution (render/site.py Agreed)."""
     L, P = view.L, view.P
     people_in_nav = len(view.people) <= NAV_PEOPLE  # else each person page would list them all
     return [
-        Page("index.md", "index.md.j2", title=L["start"]),
+        Page("index.md", "index.md.j2", title=L["start"], context={"agreed": agreed}),
         Page("organisation.md", "organisation.md.j2", title=L["organisation"], wide=True),
         Page(f"{P['roles']}/index.md", "roles_index.md.j2", section="roles"),
         *(Page(view.role_page(r.id), "role.md.j2", section="roles", context={"role": r}) for r in view.roles),
@@ -80,6 +84,23 @@ def page_table(
         Page("raci.md", "raci.md.j2", title=L["raci"], wide=True),
         Page(f"{P['communication']}.md", "communication.md.j2", title=L["communication"], wide=True),
         Page(f"{P['meetings']}.md", "meetings.md.j2", title=L["meetings"]),
+        *(
+            [Page(f"{P['cover']}.md", "cover.md.j2", title=L["cover"], wide=True)]
+            if any(p.absences for p in view.people)
+            else []
+        ),
+        Page(f"{P['review']}/index.md", "review_index.md.j2", section="review"),
+        *(
+            Page(
+                view.review_page(p.id),
+                "review.md.j2",
+                section="review",
+                in_nav=people_in_nav,
+                printed=False,
+                context={"p": p},
+            )
+            for p in view.people
+        ),
         *(
             Page(f"{P['methodology']}/{name}", source=text, trusted=True, section="methodology")
             for name, text in (chapters or {}).items()
@@ -206,6 +227,7 @@ class Context:
     svgs: Mapping[str, str] = field(default_factory=dict)
     downloads: Mapping[str, str] = field(default_factory=dict)  # file name -> link text
     site: frozenset[str] = frozenset()  # every page path of the site
+    since: date = date.min  # the edition's day: absences that ended before it are not shown
 
     @property
     def files(self) -> frozenset[str]:
@@ -250,16 +272,19 @@ def _template(page: Page, ctx: Context, links: Links) -> str:
     def diagram(name: str) -> Markup:
         """Inline SVG (never <img>, so dark mode can recolour it), kept out of the search index.
         It scales to the page's width; its link opens it full size (CSS :target, no script), and
-        the close link returns to where it stands on the page."""
+        the close link returns to where it stands on the page. The drawing's text version (HTML
+        after its </svg>, diagrams/text.py) follows, outside the box that opens full size."""
         if name not in ctx.svgs:
             return Markup("")
         ident = f"diagram-{name}"
         L = view.L
+        picture, end, text = ctx.svgs[name].partition("</svg>")
         return Markup(
             f'<span class="hb-diagram-at" id="{ident}-at"></span>\n'
-            f'<div class="hb-diagram" id="{ident}" data-search-exclude tabindex="-1">\n{ctx.svgs[name].strip()}\n'
+            f'<div class="hb-diagram" id="{ident}" data-search-exclude tabindex="-1">\n{(picture + end).strip()}\n'
             f'<p class="hb-diagram__actions"><a class="hb-diagram__open" href="#{ident}">{escape.text(L["diagram_open"])}</a>'
             f'<a class="hb-diagram__close" href="#{ident}-at">{escape.text(L["diagram_close"])}</a></p>\n</div>'
+            + (f"\n{text.strip()}" if text.strip() else "")
         )
 
     def column(key: str) -> Markup:
@@ -277,6 +302,11 @@ def _template(page: Page, ctx: Context, links: Links) -> str:
 
     def anchor(ident: str) -> Markup:
         return Markup(f"{{ #{ident} }}")
+
+    def review_link(person) -> Markup:
+        """The person's review sheet, linked; its text says whose it is."""
+        label = escape.text(view.L["rv_title"].format(name=person.name))
+        return Markup(f'<a href="{html.escape(links.url(view.review_page(person.id)))}">{label}</a>')
 
     link = view.linker(links.url)
     assert page.template is not None
@@ -298,6 +328,10 @@ def _template(page: Page, ctx: Context, links: Links) -> str:
             anchor=anchor,
             tel=tel,
             mx=ctx.matrix,
+            since=ctx.since,
+            page=links.page,  # a page as a Markdown link from this one
+            P=view.P,
+            review_link=review_link,
             **page.context,
         )
     )
