@@ -12,6 +12,8 @@ build, the preview's watcher and the build's time stamp agree on what a client d
 
 from __future__ import annotations
 
+import functools
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,16 @@ BASE_CONFIG = "mkdocs.yml"
 DOCS = "docs"
 INTERNAL = "_internal"  # OUT/_internal/: the portfolio; client slugs cannot contain '_'
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # a client's folder name; always fullmatch ('$' matches before '\n')
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def site_relpath(path: str, start: str = ".") -> str:
+    """``posixpath.relpath`` between two paths inside a site (neither above its root): the same
+    answer without asking the OS for the current folder, which ``relpath`` does twice a call,
+    and a page's links ask thousands of times. A path above the root keeps relpath's own answer."""
+    if path.startswith("..") or start.startswith(".."):
+        return posixpath.relpath(path, start)
+    return posixpath.relpath("/" + path, "/" + start)
 
 
 @dataclass(frozen=True)

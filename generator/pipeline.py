@@ -32,7 +32,6 @@ from generator.builder import engines, incremental
 from generator.builder import output as outdir
 from generator.errors import BuildError, UsageError
 from generator.history import git
-from generator.history.agreement import since_agreement
 from generator.layout import INTERNAL, Repo
 from generator.project.check import CheckRun, ProjectResult, check_all, check_project, load_catalog, select
 from generator.project.pages import read_chapters, read_pages
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
 BUILDING = (
     "generator.render.site", "generator.render.view", "generator.diagrams.charts", "generator.diagrams.svg",
     "generator.exports.downloads", "generator.exports.pdf", "generator.history.changes",
+    "generator.history.agreement",
 )  # fmt: skip
 
 
@@ -157,6 +157,7 @@ def read_inputs(repo: Path, slug: str, resolved: Resolved, warm: Warm | None = N
     """Everything a client's site is made from besides the model, read from disk and git
     (``warm``: git is asked again only after a commit)."""
     from generator.exports import downloads
+    from generator.history.agreement import since_agreement
     from generator.render.site import ClientInputs
     from generator.render.view import View
 

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.builder import fastpaths as engine
-from generator.builder.fastpaths import mdfast, search
+from generator.builder.fastpaths import htmlblock, mdfast, search
 from generator.builder.verify import CSS_URL, EXTERNAL, external_tags, has_css_url
 from generator.pipeline import build_all
 from generator.project.check import select
@@ -45,6 +45,15 @@ SEARCH_PIECES = [
     "<div data-search-exclude>", "<pre>", "</pre>", "<code>", "</code>", "<script>", "</script>", "<br>",
     "<a class=\"headerlink\" href=\"#a\">", "</a>", "<ul>", "<li>", "</li>", "</ul>", "<svg>", "<path/>", "</svg>",
     "<table class=\"linenodiv\">", "</table>", "<sup>", "</sup>", "Wort", " ", "\n", "  ", "&amp;", "<",
+]  # fmt: skip
+RAW_HTML_PIECES = [
+    "\n", "\n\n", " ", "   ", "    ", "\t", "Wort", "`", '"', "'", "=", ">", "<", "</", "&", "&amp;", "&amp", "&#48;",
+    "&#48", "&#x3b;", "&#xz;", "<div>", "</div>", '<div class="a">', "<DIV>", "</DIV>", '<div\n class="b">', "<p>",
+    "</p>", "<span>", "</span>", "<br>", "<br/>", "<br />", "<hr>", "<div/>", '<svg viewBox="0 0 1 1">', "</svg>",
+    '<path d="M0"/>', "<title>", "</title>", "<table>", "<td>", "</td>", "</table>", "<a href=x>", "<a href=x/>",
+    '<a href="y" />', "</a>", "<a b='c\"d'>", "<a b=c,>", "<details>", "<summary>", "</summary>", "</details>",
+    "<ul>", "<li>", "</li>", "</ul>", "<!-- c -->", "<?x?>", "<script>", "</script>", "</ div>", "</>", "<ü>",
+    "\n<div>", "\n</div>\n\n", "\n<p>", "\n  <table>", "\n| a | <b>x</b> |",
 ]  # fmt: skip
 VERIFY_PIECES = [
     "<", ">", "<img", "<SCRIPT", "<link", "<use", " src=", " href=", " xlink:href=", "=", '"', "'", "//",
@@ -100,10 +109,12 @@ def convert_both(sources: list[str]) -> tuple[list[str], list[str]]:
 
     engine.install()
     mdfast.install(on=False)
+    htmlblock.install(on=False)
     try:
         stock = convert()
     finally:
         mdfast.install(on=True)
+        htmlblock.install(on=True)
     return stock, convert()
 
 
@@ -122,11 +133,86 @@ def test_inline_pass_gives_markdowns_own_html_on_generated_text() -> None:
     assert sum("<strong>" in h for h in fast) > 20 and sum("<code>" in h for h in fast) > 20  # patterns did match
 
 
+def raw_html_pass(text: str, fast: bool) -> tuple[list[str], list[str], int]:
+    """Markdown's raw-HTML pass over ``text``: the lines it leaves, what it stashed."""
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=CONFIGS)
+    step = md.preprocessors["html_block"]
+    lines = (htmlblock.run if fast else htmlblock.STOCK)(step, text.split("\n"))
+    return lines, list(md.htmlStash.rawHtmlBlocks), md.htmlStash.html_counter
+
+
+def test_raw_html_pass_gives_the_extractors_lines_and_stash(example_site: Path) -> None:
+    """On real pages (every page the examples' projects give the engine, diagrams inlined; the
+    goldens) the fast reading applies to almost all, and leaves what html.parser leaves."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    command = [sys.executable, "-m", "generator", "generate", "--out", "gen-pages"]
+    done = subprocess.run(command, cwd=example_site, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    sources = [p.read_text(encoding="utf-8") for p in sorted((example_site / "gen-pages").rglob("*.md"))]
+    sources += [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "golden").rglob("*.md"))]
+    read = 0
+    for text in sources:
+        assert raw_html_pass(text, fast=True) == raw_html_pass(text, fast=False), text[:200]
+        read += htmlblock.extract(markdown.Markdown(), text) is not None
+    assert read >= 0.9 * len(sources) and sum("<svg" in t for t in sources) > 5
+
+
+def test_raw_html_pass_on_generated_tag_soup() -> None:
+    """Tag soup, stray ampersands, comments, tails: the same lines and stash, whichever way read."""
+    unreadable = {"<!-- c -->", "<?x?>", "<script>", "</script>", "</ div>", "</>", "&#48", "&#xz;", "</", "<hr>"}
+    readable = [p for p in RAW_HTML_PIECES if p not in unreadable | {"<a href=x/>", "<a b=c,>", "<div/>"}]
+    read = 0
+    for pieces, seed in ((RAW_HTML_PIECES, 17), (readable, 19)):
+        for text in texts(pieces, 3000, seed=seed, longest=40):
+            assert raw_html_pass(text, fast=True) == raw_html_pass(text, fast=False), repr(text)
+            read += htmlblock.extract(markdown.Markdown(), text) is not None
+    assert 1000 < read < 5000  # both ways were taken, many times
+
+
+def nested_html(rng: random.Random, depth: int = 0) -> str:
+    tag = rng.choice(["div", "p", "table", "td", "span", "svg", "g", "a", "ul", "li", "details", "br", "wbr", "title"])
+    attrs = rng.choice(["", ' class="x"', " id='y'", " data-x", " href=z", '\n  role="img"', ' d="M0 > 1"'])
+    if rng.random() < 0.15:
+        return f"<{tag}{attrs}{rng.choice(['/', ' /'])}>"
+    inner = "".join(
+        nested_html(rng, depth + 1) if depth < 3 and rng.random() < 0.5 else rng.choice(["x", " ", "\n", "&amp;", "&#48;", "a & b", "<"])
+        for _ in range(rng.randint(0, 4))
+    )
+    return f"<{tag}{attrs}>{inner}</{tag.upper() if rng.random() < 0.1 else tag}>"
+
+
+def test_raw_html_pass_on_generated_nested_html() -> None:
+    """Well-nested HTML, as blocks at line starts, indented, inline, with and without a tail."""
+    rng = random.Random(23)
+    read = 0
+    for _ in range(1500):
+        parts = []
+        for _ in range(rng.randint(1, 5)):
+            lead = rng.choice(["", "", " ", "   ", "    ", "Text ", "| a | "])
+            tail = rng.choice(["\n\n", "\n\n", "\n", " tail\n", "", "  \n  \n"])
+            parts.append(lead + nested_html(rng) + tail)
+        text = "".join(parts)
+        assert raw_html_pass(text, fast=True) == raw_html_pass(text, fast=False), repr(text)
+        read += htmlblock.extract(markdown.Markdown(), text) is not None
+    assert read > 700  # about 60 % are read the fast way (the rest: tails, empty block tags)
+
+
+def test_raw_html_pass_gives_up_where_it_must() -> None:
+    md = markdown.Markdown()
+    for text in (
+        "<!-- c -->", "<div>\n<?php ?>\n</div>", "&#48 x", "<a href=x/>", "<div>\n\n", "<div></div>tail <b>x</b>",
+        "<hr>", "<p/>", "<script>x</script>", "</ div>", "<a b='1'c>",
+    ):  # fmt: skip
+        assert htmlblock.extract(md, text) is None, text
+    assert htmlblock.extract(md, "a &amp b & c &#51; <b>x</b>\n\n<div>\n<p>y</p>\n</div>\n\nz") is not None
+
+
 def test_inline_pass_is_what_the_build_uses(example_site: Path) -> None:
     from markdown.treeprocessors import InlineProcessor
 
     engine.install()
     assert InlineProcessor.run is mdfast.run
+    assert markdown.preprocessors.HtmlBlockPreprocessor.run is htmlblock.run
 
 
 @settings(max_examples=500, deadline=None)

@@ -19,6 +19,8 @@ import posixpath
 import re
 from pathlib import Path
 
+from generator.layout import site_relpath
+
 ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
 PLACE = re.compile(r'<div class="hb-print-chapters" data-chapters="([^"]*)"></div>')
 _CONTENTS = re.compile(r'data-hb-chapter="([\w-]+)"')  # the print page's contents, linked once the chapters are in
@@ -80,7 +82,7 @@ def chapter(html: Path, path: str, anchor: str, ids: dict[str, str], here: str) 
         if key in ids:  # a page of the handbook: its chapter here
             return f'{attr}="#{ids[key]}-{fragment}"' if hashmark and fragment else f'{attr}="#{ids[key]}"'
         # a file of the site (a download): the same file, seen from the print page
-        return f'{attr}="{posixpath.relpath(resolved, here.rstrip("/") or ".")}"'
+        return f'{attr}="{site_relpath(resolved, here.rstrip("/") or ".")}"'
 
     content = _ID.sub(lambda m: f'id="{renamed(m.group(1))}"', content)
     content = _HREF.sub(link, content)

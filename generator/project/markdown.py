@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 
+from generator.layout import site_relpath
+
 EXTENSIONS = ["tables", "def_list", "admonition", "sane_lists", "abbr", "footnotes"]
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -83,10 +85,10 @@ class Links:
                 return None
             stem = source.removesuffix(".md")
             url = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
-            rel = posixpath.relpath(url or ".", self.url_dir() or ".")
+            rel = site_relpath(url or ".", self.url_dir() or ".")
             rel = "./" if rel == "." else rel + "/"
         elif source in self.files:
-            rel = posixpath.relpath(source, self.url_dir() or ".")
+            rel = site_relpath(source, self.url_dir() or ".")
         else:
             self.broken.append(href)
             return None

@@ -8,6 +8,7 @@ Markdown passes through and the browser shows as the character itself.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup
@@ -25,7 +26,11 @@ def text(value: object) -> Markup:
     """Plain text -> Markdown/HTML source that displays exactly this text, wherever it is placed."""
     if isinstance(value, Markup):
         return value
-    s = str(value)
+    return _text(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a site asks for the same names and labels thousands of times
+def _text(s: str) -> Markup:
     start = len(s) - len(s.lstrip(" "))
     if start == len(s):
         return Markup(s)

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import BuildError
+from generator.layout import site_relpath
 from generator.project import markdown as sanitize
 from generator.render import escape
 from generator.render.matrix import OTHERS, WORKGROUPS, Matrix, matrix
@@ -152,7 +153,7 @@ class Links:
 
     def page(self, target: str) -> str:
         path, _, fragment = target.partition("#")
-        rel = posixpath.relpath(path, posixpath.dirname(self.here) or ".")
+        rel = site_relpath(path, posixpath.dirname(self.here) or ".")
         return rel + (f"#{fragment}" if fragment else "")
 
     def url(self, target: str) -> str:
@@ -164,7 +165,7 @@ class Links:
 
     def file(self, target: str) -> str:
         """A file of the site (downloads/x.ics), as a Markdown link from this page."""
-        return posixpath.relpath(target, posixpath.dirname(self.here) or ".")
+        return site_relpath(target, posixpath.dirname(self.here) or ".")
 
     def user(self, site: frozenset[str], files: frozenset[str]) -> sanitize.Links:
         return sanitize.Links(self.here, site, files)

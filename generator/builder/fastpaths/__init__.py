@@ -9,6 +9,8 @@ result identical to it; `make bench` compares every page of A and B byte for byt
              parsed with libyaml.
 - mdfast:    Markdown's inline pass skips patterns whose expression finds nothing;
              block-level tag lookups use a set.
+- htmlblock: Markdown's raw-HTML pass reads well-formed HTML with regular expressions
+             instead of html.parser (and hands anything else to html.parser).
 - search:    Material's search parser answers "inside a skipped element?" by counting,
              and a page's sections are kept by its HTML (parsed once per process).
 - pagecache: a page's Markdown conversion is kept with every question it asked of the
@@ -26,6 +28,7 @@ each fast path with the code it replaces.
 from __future__ import annotations
 
 import importlib
+import platform
 
 from generator.builder.incremental import installed
 
@@ -33,6 +36,7 @@ from generator.builder.incremental import installed
 TESTED: dict[str, dict[str, str]] = {
     "theme": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "3.1.6"},
     "mdfast": {"markdown": "3.11.3"},
+    "htmlblock": {"markdown": "3.11.3", "python": "3.11.7"},  # html.parser is the standard library's
     "search": {"mkdocs-material": "9.8.2"},
     "pagecache": {"mkdocs": "1.6.1"},
     "firstpage": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"},
@@ -44,7 +48,7 @@ _status: dict[str, str] = {}
 def gate(name: str) -> str:
     """'on', or why the fast path stays off: the installed release is not the tested one."""
     for dist, tested in TESTED[name].items():
-        found = installed(dist)
+        found = platform.python_version() if dist == "python" else installed(dist)
         if found != tested:
             return f"off: {dist} {found or 'is not installed'} (tested on {tested}); the package's own code runs"
     return "on"
