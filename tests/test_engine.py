@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
+from html import parser as html_parser
 from pathlib import Path
 
 import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mkdocs.structure import pages as mkdocs_pages
 
 from generator.builder import fastpaths as engine
-from generator.builder.fastpaths import htmlblock, mdfast, search
+from generator.builder.fastpaths import anchors, htmlblock, mdfast, search, tags
 from generator.builder.verify import CSS_URL, EXTERNAL, external_tags, has_css_url
 from generator.pipeline import build_all
 from generator.project.check import select
@@ -141,15 +144,22 @@ def raw_html_pass(text: str, fast: bool) -> tuple[list[str], list[str], int]:
     return lines, list(md.htmlStash.rawHtmlBlocks), md.htmlStash.html_counter
 
 
-def test_raw_html_pass_gives_the_extractors_lines_and_stash(example_site: Path) -> None:
-    """On real pages (every page the examples' projects give the engine, diagrams inlined; the
-    goldens) the fast reading applies to almost all, and leaves what html.parser leaves."""
+@pytest.fixture(scope="module")
+def real_pages(example_site: Path) -> list[str]:
+    """Every page the examples' projects give the engine (diagrams inlined), and the goldens."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     command = [sys.executable, "-m", "generator", "generate", "--out", "gen-pages"]
     done = subprocess.run(command, cwd=example_site, env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
     sources = [p.read_text(encoding="utf-8") for p in sorted((example_site / "gen-pages").rglob("*.md"))]
     sources += [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "golden").rglob("*.md"))]
+    assert len(sources) > 100
+    return sources
+
+
+def test_raw_html_pass_gives_the_extractors_lines_and_stash(real_pages: list[str]) -> None:
+    """On real pages the fast reading applies to almost all, and leaves what html.parser leaves."""
+    sources = real_pages
     read = 0
     for text in sources:
         assert raw_html_pass(text, fast=True) == raw_html_pass(text, fast=False), text[:200]
@@ -207,12 +217,14 @@ def test_raw_html_pass_gives_up_where_it_must() -> None:
     assert htmlblock.extract(md, "a &amp b & c &#51; <b>x</b>\n\n<div>\n<p>y</p>\n</div>\n\nz") is not None
 
 
-def test_inline_pass_is_what_the_build_uses(example_site: Path) -> None:
+def test_the_fast_paths_are_what_the_build_uses(example_site: Path) -> None:
     from markdown.treeprocessors import InlineProcessor
 
     engine.install()
     assert InlineProcessor.run is mdfast.run
     assert markdown.preprocessors.HtmlBlockPreprocessor.run is htmlblock.run
+    assert mkdocs_pages._RawHTMLPreprocessor.run is anchors.run
+    assert engine.status()["htmlblock"] == engine.status()["anchors"] == engine.status()["search"] == "on"
 
 
 @settings(max_examples=500, deadline=None)
@@ -258,30 +270,69 @@ def test_every_markdown_instance_gets_a_tag_list() -> None:
     assert md.is_block_level("DIV") and not md.is_block_level("span") and not md.is_block_level(None)
 
 
-def sections(parser_class, html: str) -> list[tuple] | str:
+def sections(parser_class, html: str, fast: bool = False) -> list[tuple] | str:
     parser = parser_class()
     try:
-        parser.feed(html)
-        parser.close()
+        if fast:
+            search.feed(parser, html)  # the tokens html.parser would give, where they can be read
+        else:
+            parser.feed(html)
+            parser.close()
     except ValueError as exc:  # Material's parser gives up on some tag soup; so must ours
         return repr(exc)
     return [(s.el.tag, s.el.attrs, s.depth, s.id, s.title, s.text, s.is_excluded()) for s in parser.data]
 
 
+ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
+
+
 def test_search_parser_splits_pages_like_materials(example_site: Path) -> None:
+    """Whole pages (scripts: html.parser reads them) and their content, which the index reads."""
     pages = sorted((example_site / "site").rglob("*.html"))
+    read = 0
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert sections(search.Parser, html) == sections(search.STOCK, html), page
+        content = ARTICLE.search(html)
+        assert content, page
+        for text in (html, content.group(1)):
+            expected = sections(search.STOCK, text)
+            assert sections(search.Parser, text) == expected, page
+            assert sections(search.Parser, text, fast=True) == expected, page
+            read += tags.tokens(text, html_parser) is not None
+    assert read >= len(pages) > 60  # the content of every page was read by the tokens
 
 
 def test_search_parser_splits_generated_html_like_materials() -> None:
-    found = 0
-    for html in texts(SEARCH_PIECES, 3000, seed=13):
+    found = read = 0
+    for html in texts(SEARCH_PIECES, 3000, seed=13) + [nested_html(random.Random(i)) for i in range(1500)]:
         expected = sections(search.STOCK, html)
         assert sections(search.Parser, html) == expected, repr(html)
+        assert sections(search.Parser, html, fast=True) == expected, repr(html)
         found += len(expected) > 2
-    assert found > 300
+        read += tags.tokens(html, html_parser) is not None
+    assert found > 300 and 1000 < read < 4000
+
+
+def stock_anchor_ids(text: str) -> set:
+    handler = mkdocs_pages._HTMLHandler()
+    handler.feed(text)
+    handler.close()
+    return handler.present_anchor_ids
+
+
+def test_anchor_scan_finds_what_mkdocs_finds(real_pages: list[str]) -> None:
+    """The ids (and <a name>s) of every real page, tag soup and nested HTML."""
+    sources = list(real_pages)
+    sources += texts(RAW_HTML_PIECES + [' id="a"', " ID=b", " name='c'", "<a name=d>", ' id=""', " id"], 3000, seed=29)
+    sources += [nested_html(random.Random(i)).replace('class="x"', 'id="x"') for i in range(1500)]
+    read = found = 0
+    for text in sources:
+        fast = anchors.anchor_ids(text)
+        if fast is not None:
+            assert fast == stock_anchor_ids(text), repr(text[:300])
+            read += 1
+            found += bool(fast)
+    assert read > 1500 and found > 300
 
 
 def test_compiled_templates_are_kept_for_the_next_run(tmp_path: Path) -> None:

@@ -297,6 +297,23 @@ def test_holidays_follow_the_country_of_the_time_zone(tmp_path: Path) -> None:
     assert [r[5] for r in found(tmp_path / "h", holiday)] == ["meeting-weekend", "meeting-holiday"]
 
 
+
+def test_every_time_zone_finds_the_holiday_calendar_the_library_lists() -> None:
+    """The registry lookup (no 250 country modules imported) answers as the library's own list."""
+    import zoneinfo
+
+    import holidays
+
+    from generator.project import dates
+
+    listed = holidays.list_supported_countries()
+    zones = sorted(zoneinfo.available_timezones())
+    for zone in zones:
+        country = dates.zone_country(zone)
+        assert dates.holiday_country(zone) == (country if country and country in listed else dates.HOME_COUNTRY), zone
+    assert len({dates.holiday_country(z) for z in zones}) > 100
+
+
 @pytest.mark.parametrize(
     ("phone", "problem"),
     [

@@ -12,7 +12,10 @@ result identical to it; `make bench` compares every page of A and B byte for byt
 - htmlblock: Markdown's raw-HTML pass reads well-formed HTML with regular expressions
              instead of html.parser (and hands anything else to html.parser).
 - search:    Material's search parser answers "inside a skipped element?" by counting,
-             and a page's sections are kept by its HTML (parsed once per process).
+             is fed tokens read with regular expressions (html.parser where they cannot
+             be), and a page's sections are kept by its HTML (parsed once per process).
+- anchors:   MkDocs' scan of a page's raw HTML for anchor ids reads well-formed HTML with
+             the same regular expressions (html.parser for anything else).
 - pagecache: a page's Markdown conversion is kept with every question it asked of the
              site's files; the same page in the same setting, with the same answers, is
              not converted again (the shared chapters, and unchanged pages in `serve`).
@@ -37,7 +40,8 @@ TESTED: dict[str, dict[str, str]] = {
     "theme": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "3.1.6"},
     "mdfast": {"markdown": "3.11.3"},
     "htmlblock": {"markdown": "3.11.3", "python": "3.11.7"},  # html.parser is the standard library's
-    "search": {"mkdocs-material": "9.8.2"},
+    "search": {"mkdocs-material": "9.8.2", "python": "3.11.7"},
+    "anchors": {"mkdocs": "1.6.1", "markdown": "3.11.3", "python": "3.11.7"},
     "pagecache": {"mkdocs": "1.6.1"},
     "firstpage": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"},
 }

@@ -13,7 +13,7 @@ replaced by its placeholder. ``extract`` does that with regular expressions, tag
 and gives up (``None``: the extractor runs as before) on anything else:
 
 - comments, declarations, processing instructions (``<!``, ``<?``),
-- a tag its strict grammar does not cover (attributes quoted or bare, separated by
+- a tag the strict grammar of tags.py does not cover (attributes quoted or bare, separated by
   spaces, tabs or newlines; a bare value never runs into ``/>``), checked against the
   parser's own expression for where a start tag ends,
 - an element the parser reads as raw text (``script``, ``style``, and any the running
@@ -35,26 +35,17 @@ import re
 from markdown import htmlparser as extractor
 from markdown import preprocessors
 
+from generator.builder.fastpaths import tags
+
 STOCK = preprocessors.HtmlBlockPreprocessor.run
 _parser = extractor.htmlparser  # Markdown's own copy of html.parser, with its changes
 
 _INTERESTING = re.compile(r"[<&]")
-_NAME = r"[a-zA-Z][-a-zA-Z0-9:_.]*"
-_START = re.compile(
-    rf"<({_NAME})"
-    rf"(?:[ \t\n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:[ \t\n]*=[ \t\n]*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`/]+(?=[\s>])))?)*"
-    r"[ \t\n]*(/?)>"
-)
-_END = re.compile(rf"</({_NAME})[ \t\n]*>")
+_START, _END, _LETTER = tags.START_TAG, tags.END_TAG, tags.LETTER
 _CHARREF = re.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);")
 _ENTITYREF = extractor.htmlparser.entityref  # &name; (Markdown accepts only the complete form)
 _BLANK_AFTER = re.compile(r"([ ]*\n){2}")  # extractor.blank_line_re, matched at a position
-_LETTER = re.compile(r"[a-zA-Z]")
-_RAW_TEXT = frozenset(
-    name.lower()
-    for attr in ("CDATA_CONTENT_ELEMENTS", "RCDATA_CONTENT_ELEMENTS")
-    for name in getattr(_parser.HTMLParser, attr, ())
-)
+_RAW_TEXT = tags.raw_text_elements(_parser.HTMLParser)
 _EMPTY = frozenset(["hr"])  # HTMLExtractor.empty_tags
 
 
@@ -74,17 +65,6 @@ def _at_line_start(text: str, i: int) -> bool:
     """HTMLExtractor.at_line_start: at most three spaces (any whitespace) before, on its line."""
     start = text.rfind("\n", 0, i) + 1
     return i == start or (i - start <= 3 and text[start:i].strip() == "")
-
-
-def _start_tag_end(text: str, i: int) -> int:
-    """Where html.parser ends the start tag at ``i`` (check_for_whole_start_tag), or -1."""
-    match = _parser.locatestarttagend_tolerant.match(text, i)
-    if not match:
-        return -1
-    j = match.end()
-    if text.startswith(">", j):
-        return j + 1
-    return j + 2 if text.startswith("/>", j) else -1
 
 
 def extract(md, text: str) -> list[str] | None:
@@ -146,13 +126,13 @@ def extract(md, text: str) -> list[str] | None:
             i = j + 1
             continue
         start = _START.match(text, j)
-        if start is None or start.end() != _start_tag_end(text, j):
+        if start is None or start.end() != tags.start_tag_end(_parser, text, j):
             return None
         tag, piece = start.group(1).lower(), start.group()
         if tag in _RAW_TEXT or tag != _parser.tagfind_tolerant.match(text, j + 1).group(1).lower():
             return None
         i = start.end()
-        empty = start.group(2) or tag in _EMPTY  # handle_startendtag -> handle_empty_tag
+        empty = start.group(3) or tag in _EMPTY  # handle_startendtag -> handle_empty_tag
         if inraw:
             raw.append(piece)
             if not empty:
