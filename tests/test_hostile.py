@@ -165,6 +165,26 @@ def test_relative_links_are_resolved_for_directory_urls_and_broken_ones_found() 
     assert links.broken == ["nope.md"]
 
 
+
+def test_a_kept_conversion_is_used_only_where_the_site_answers_its_links_alike() -> None:
+    """The same Markdown on the same page in another site: the same HTML where its links lead to
+    the same pages, its own where they do not; broken links are reported in every site."""
+    from generator.project.markdown import Links, _convert
+
+    source = "[r](../raci.md) [a](../personen/anna.md) [x](nope.md)\n\nText."
+    sites = [
+        frozenset({"raci.md", "personen/anna.md", "index.md"}),
+        frozenset({"raci.md", "personen/anna.md", "personen/ben.md"}),  # the same answers
+        frozenset({"raci.md"}),  # anna is not in this site
+        frozenset({"raci.md", "personen/anna.md", "index.md"}),
+    ]
+    for pages in sites * 2:
+        kept, fresh = Links("seiten/info.md", pages), Links("seiten/info.md", pages)
+        assert to_html(source, kept) == _convert(source, fresh)
+        assert kept.broken == fresh.broken and "nope.md" in kept.broken
+    assert to_html(source) == _convert(source, None)
+
+
 HOSTILE_PAGE = "# Angriff\n\n" + "\n\n".join(f"## {name}\n\n{vector}\n\nnach {name}" for name, vector in VECTORS)
 HOSTILE_SUMMARY = "\n\n".join(vector for _, vector in VECTORS)
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -128,9 +129,53 @@ def clean(html: str, links: Links | None = None) -> str:
 
 
 def to_html(source: str, links: Links | None = None) -> str:
-    """A piece of user Markdown as sanitised HTML."""
+    """A piece of user Markdown as sanitised HTML.
+
+    The same Markdown on the same page converts to the same HTML wherever the site answers its
+    links the same: a shared chapter in every site of a language, a role description the catalog
+    gives many clients. So each conversion is kept with the links it asked about and their
+    answers, and used again (a bounded number, the most recent first) where asking the new
+    site's ``links`` gives the same answers; a broken link is reported again each time."""
+    if links is not None and type(links) is not Links:
+        return _convert(source, links)
+    key = (source, links.page if links else None)
+    for html, asked in _KEPT.get(key, ()):
+        probe = Links(links.page, links.pages, links.files) if links else None
+        if all(probe.resolve(href) == answer for href, answer in asked) if probe else not asked:
+            _KEPT.move_to_end(key)
+            if links is not None and probe is not None:
+                links.broken.extend(probe.broken)
+            return html
+    recording = _Recording(links.page, links.pages, links.files, links.broken) if links else None
+    html = _convert(source, recording)
+    variants = _KEPT.setdefault(key, [])
+    variants.insert(0, (html, tuple(recording.asked) if recording else ()))
+    del variants[_VARIANTS:]
+    _KEPT.move_to_end(key)
+    while len(_KEPT) > _KEEP:
+        _KEPT.popitem(last=False)
+    return html
+
+
+def _convert(source: str, links: Links | None) -> str:
     converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     return clean(converter.convert(source), links)
+
+
+@dataclass
+class _Recording(Links):
+    """Links that write down every question and its answer (the broken ones go to ``broken`` as ever)."""
+
+    asked: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def resolve(self, href: str) -> str | None:
+        answer = super().resolve(href)
+        self.asked.append((href, answer))
+        return answer
+
+
+_KEPT: OrderedDict[tuple[str, str | None], list[tuple[str, tuple]]] = OrderedDict()
+_KEEP, _VARIANTS = 2000, 4  # conversions kept per process; answers kept per piece and page
 
 
 class _Tags(HTMLParser):
@@ -191,6 +236,7 @@ class _Accepting(Links):
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 
 
+@lru_cache(maxsize=2048)  # pure: the same chapter or role description in every client's site
 def first_paragraph(source: str) -> str:
     """The text of a piece of Markdown's first paragraph, without any markup (a page's description)."""
     converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
