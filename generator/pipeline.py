@@ -247,6 +247,7 @@ def build_internal(
 ) -> tuple[CheckRun, Outcome]:
     """check every client -> portfolio pages -> build -> verify -> swap into OUT/_internal/; a
     client with errors never stops it."""
+    from generator.history.agreement import since_agreement
     from generator.portfolio import site
 
     start = time.perf_counter()

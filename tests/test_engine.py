@@ -185,7 +185,9 @@ def nested_html(rng: random.Random, depth: int = 0) -> str:
     if rng.random() < 0.15:
         return f"<{tag}{attrs}{rng.choice(['/', ' /'])}>"
     inner = "".join(
-        nested_html(rng, depth + 1) if depth < 3 and rng.random() < 0.5 else rng.choice(["x", " ", "\n", "&amp;", "&#48;", "a & b", "<"])
+        nested_html(rng, depth + 1)
+        if depth < 3 and rng.random() < 0.5
+        else rng.choice(["x", " ", "\n", "&amp;", "&#48;", "a & b", "<"])
         for _ in range(rng.randint(0, 4))
     )
     return f"<{tag}{attrs}>{inner}</{tag.upper() if rng.random() < 0.1 else tag}>"

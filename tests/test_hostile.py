@@ -165,7 +165,6 @@ def test_relative_links_are_resolved_for_directory_urls_and_broken_ones_found() 
     assert links.broken == ["nope.md"]
 
 
-
 def test_a_kept_conversion_is_used_only_where_the_site_answers_its_links_alike() -> None:
     """The same Markdown on the same page in another site: the same HTML where its links lead to
     the same pages, its own where they do not; broken links are reported in every site."""

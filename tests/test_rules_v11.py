@@ -297,7 +297,6 @@ def test_holidays_follow_the_country_of_the_time_zone(tmp_path: Path) -> None:
     assert [r[5] for r in found(tmp_path / "h", holiday)] == ["meeting-weekend", "meeting-holiday"]
 
 
-
 def test_every_time_zone_finds_the_holiday_calendar_the_library_lists() -> None:
     """The registry lookup (no 250 country modules imported) answers as the library's own list."""
     import zoneinfo

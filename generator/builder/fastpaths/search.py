@@ -191,7 +191,12 @@ def feed(parser, text: str) -> None:
         parser.feed(text)
         parser.close()
         return
-    data, start, startend, end = parser.handle_data, parser.handle_starttag, parser.handle_startendtag, parser.handle_endtag
+    data, start, startend, end = (
+        parser.handle_data,
+        parser.handle_starttag,
+        parser.handle_startendtag,
+        parser.handle_endtag,
+    )
     for token in read:
         kind = token[0]
         if kind == tags.DATA:
