@@ -35,13 +35,15 @@ import platform
 
 from generator.builder.incremental import installed
 
-# the exact releases each fast path was written and tested for (.ci/constraints.txt pins them)
+# the exact releases each fast path was written and tested for (.ci/constraints.txt pins them);
+# "python": the minor release whose html.parser the tokenizers read like (any patch release:
+# they check each tag against that parser's own expressions, and tests/test_engine.py compares)
 TESTED: dict[str, dict[str, str]] = {
     "theme": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "3.1.6"},
     "mdfast": {"markdown": "3.11.3"},
-    "htmlblock": {"markdown": "3.11.3", "python": "3.11.7"},  # html.parser is the standard library's
-    "search": {"mkdocs-material": "9.8.2", "python": "3.11.7"},
-    "anchors": {"mkdocs": "1.6.1", "markdown": "3.11.3", "python": "3.11.7"},
+    "htmlblock": {"markdown": "3.11.3", "python": "3.11"},  # html.parser is the standard library's
+    "search": {"mkdocs-material": "9.8.2", "python": "3.11"},
+    "anchors": {"mkdocs": "1.6.1", "markdown": "3.11.3", "python": "3.11"},
     "pagecache": {"mkdocs": "1.6.1"},
     "firstpage": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"},
 }
@@ -52,7 +54,7 @@ _status: dict[str, str] = {}
 def gate(name: str) -> str:
     """'on', or why the fast path stays off: the installed release is not the tested one."""
     for dist, tested in TESTED[name].items():
-        found = platform.python_version() if dist == "python" else installed(dist)
+        found = ".".join(platform.python_version_tuple()[:2]) if dist == "python" else installed(dist)
         if found != tested:
             return f"off: {dist} {found or 'is not installed'} (tested on {tested}); the package's own code runs"
     return "on"

@@ -1,5 +1,5 @@
-"""The strict tag grammar both HTML fast paths read (htmlblock: Markdown's raw-HTML pass;
-search: the tokens fed to Material's search parser).
+"""The strict tag grammar the HTML fast paths read (htmlblock: Markdown's raw-HTML pass;
+anchors: MkDocs' scan for anchor ids; search: the tokens fed to Material's search parser).
 
 A start tag: a name, then attributes separated by spaces, tabs or newlines, each with no
 value, a quoted value, or a bare value that never runs into ``/>``; then ``>`` or ``/>``.
