@@ -139,11 +139,11 @@ def to_html(source: str, links: Links | None = None) -> str:
     if links is not None and type(links) is not Links:
         return _convert(source, links)
     key = (source, links.page if links else None)
-    for html, asked in _KEPT.get(key, ()):
-        probe = Links(links.page, links.pages, links.files) if links else None
-        if all(probe.resolve(href) == answer for href, answer in asked) if probe else not asked:
+    for html, asked in _KEPT.get(key, ()):  # without links nothing was asked
+        probe = Links(links.page, links.pages, links.files) if links else Links("")
+        if all(probe.resolve(href) == answer for href, answer in asked):
             _KEPT.move_to_end(key)
-            if links is not None and probe is not None:
+            if links:
                 links.broken.extend(probe.broken)
             return html
     recording = _Recording(links.page, links.pages, links.files, links.broken) if links else None
