@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from generator import errors
 from generator.builder.engines import DEFAULT as DEFAULT_ENGINE
@@ -265,3 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("handbook: interrupted", file=sys.stderr)
         return errors.INTERRUPTED
+
+
+def run() -> NoReturn:
+    """The program (`handbook`, `python -m generator`): ``main()``, then out without tearing
+    the interpreter down. Freeing a build's thousand modules and compiled templates one by one
+    took 0.1 to 0.17 s, a seventh of a rebuild after one change; the exit handlers (logging,
+    temporary folders, worker pools) still run, the output is flushed, and nothing is left
+    open (every file is written in a ``with`` block)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken pipe: nothing more to say there
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)

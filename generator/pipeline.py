@@ -27,7 +27,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import builder, layout
+from generator import builder, keep, layout
 from generator.builder import engines, incremental
 from generator.builder import output as outdir
 from generator.errors import BuildError, UsageError
@@ -123,7 +123,8 @@ def build_client(
         laps.lap("render")
         with builder.staged(out, slug) as stage:
             first = warm.first if warm else None
-            html = builder.build(site, stage, Repo(repo).base_config, options.engine, epoch(inputs), first)
+            kept_as = f"{repo.resolve()}\0{slug}"  # the fast paths' name for this site between runs
+            html = builder.build(site, stage, Repo(repo).base_config, options.engine, epoch(inputs), first, kept_as)
             if options.pdf or has_pdf(out, slug):
                 print_pdf(html, html / pdf_name(view.lang))
                 laps.lap("PDF")
@@ -342,6 +343,7 @@ def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Opti
                 run.check.results.append(result)
                 if progress:
                     progress(done, len(todo), outcome)
+        keep.prune_all()
     run.check.results.sort(key=lambda r: chosen.index(r.slug))
     run.outcomes = [outcomes[s] for s in chosen]
     return run
@@ -361,6 +363,7 @@ def _prepare(options: Options) -> None:
     from generator.builder.fastpaths import theme
     from generator.render.pages import environment
 
+    keep.enable()
     if options.engine == "mkdocs":
         from generator.builder import fastpaths
 

@@ -48,3 +48,14 @@ def repo(tmp_path: Path) -> Path:
 @pytest.fixture
 def fixture_repo(tmp_path: Path) -> Path:
     return make_repo(tmp_path / "repo", fixtures=True)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_between_tests():
+    """A build in this process turns the private cache on (generator/keep.py); each test
+    starts with it off, as a library user's process does."""
+    from generator import keep
+
+    keep.enable(False)
+    yield
+    keep.enable(False)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator import keep
 from generator.builder.fastpaths import theme
 
 from .conftest import make_repo
@@ -99,7 +100,7 @@ def test_no_disk_cache_where_others_could_write(tmp_path: Path, monkeypatch) -> 
     (home / "handbook" / "templates").mkdir(parents=True)
     os.chmod(home / "handbook", 0o777)
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    assert theme.private_folder() is None
+    assert keep.private_folder("templates") is None
     os.chmod(home / "handbook", 0o700)
-    found = theme.private_folder()
+    found = keep.private_folder("templates")
     assert found is not None and found[0] == home / "handbook" / "templates"

@@ -9,10 +9,12 @@ and the CSS, JavaScript and theme overrides every site gets (assets/).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.builder import engines, printpage, project
+from generator.builder.fastpaths import disk
 from generator.builder.output import claim, locked, recover, staged, swap_in
 from generator.builder.verify import verify_site
 from generator.builder.warm import FirstPage, Laps
@@ -24,17 +26,28 @@ if TYPE_CHECKING:  # a type only: `handbook build` with nothing to build imports
 __all__ = ["FirstPage", "Laps", "build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
 
 
-def build(site: Site, stage: Path, base_config: Path, engine: str, epoch: int, first: FirstPage | None = None) -> Path:
+def build(
+    site: Site,
+    stage: Path,
+    base_config: Path,
+    engine: str,
+    epoch: int,
+    first: FirstPage | None = None,
+    name: str | None = None,
+) -> Path:
     """Build ``site`` with ``engine`` in the staging folder; return the checked HTML folder.
 
-    ``first`` (`handbook serve`): the page to publish as soon as it is made, before the rest."""
+    ``first`` (`handbook serve`): the page to publish as soon as it is made, before the rest.
+    ``name``: what the site is called from one run to the next (repository and client), under
+    which MkDocs' fast paths keep its converted pages for the next build (fastpaths/disk.py)."""
     chosen = engines.get(engine)
     laps = first.laps if first is not None else Laps()
     config_file = project.write(site, stage / "src", base_config, chosen, js=site.scripts)
     laps.lap("write project")
     html = stage / "html"
-    if first is not None and isinstance(chosen, engines.MkDocs):
-        chosen.build(config_file, html, epoch, first)
+    if isinstance(chosen, engines.MkDocs):
+        with disk.site(name) if name else nullcontext():
+            chosen.build(config_file, html, epoch, first)
     else:
         chosen.build(config_file, html, epoch)
     laps.lap("engine, other pages")

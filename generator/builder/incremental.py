@@ -13,11 +13,11 @@ import hashlib
 import json
 import os
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from generator import layout
 from generator.history import git
+from generator.keep import installed  # noqa: F401  # where the builder reads releases
 
 PACKAGE = Path(__file__).parent.parent  # generator/: code, templates, assets
 CACHE_DIR = ".handbook-cache"
@@ -38,25 +38,6 @@ DISTRIBUTIONS = (
     "mkdocs", "mkdocs-material", "properdocs", "zensical", "markdown", "pymdown-extensions", "jinja2",
     "nh3", "icalendar", "holidays", "phonenumbers", "tzdata",
 )  # fmt: skip
-
-
-@cache
-def installed(dist: str) -> str | None:
-    """The installed release of ``dist`` (None: not installed): ``metadata.version(dist)``, read
-    from the ``Version:`` line of the metadata's header. ``metadata.version`` parses the whole
-    file as an e-mail, the package's long description included, which took a third of a build
-    with nothing to build."""
-    try:
-        found = metadata.distribution(dist)
-    except metadata.PackageNotFoundError:
-        return None
-    text = found.read_text("METADATA") or found.read_text("PKG-INFO") or ""
-    for line in text.splitlines():
-        if not line.strip():  # the header ends at the first empty line
-            break
-        if line.startswith("Version:"):
-            return line.removeprefix("Version:").strip()
-    return found.version
 
 
 @cache

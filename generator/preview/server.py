@@ -118,8 +118,10 @@ def _error_page(errors: list[str], version: int) -> str:
 
 def serve(repo: Path, slug: str, host: str = "127.0.0.1", port: int = 8000, ready=None) -> None:
     """Build, then serve until interrupted (``ready(url)`` is called once listening)."""
+    from generator import keep
     from generator.builder import fastpaths
 
+    keep.enable()
     fastpaths.install(keep_templates=True)
     preview = Preview(repo, slug)
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}

@@ -6,6 +6,8 @@ no clock is read here, so the same file always gives the same answers.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import zoneinfo
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -14,6 +16,7 @@ from importlib import resources
 from itertools import count
 from pathlib import Path
 
+from generator import keep
 from generator.project.model import Meeting
 
 STEP_DAYS = {"weekly": 7, "biweekly": 14}
@@ -132,29 +135,57 @@ def holiday_country(zone_name: str) -> str:
     return country if country and country in _holiday_countries() else HOME_COUNTRY
 
 
+_KEPT = keep.Store("holidays", limit=2_000)  # the library's answers, kept between runs
+
+
 @cache
 def _holiday_countries() -> frozenset[str]:
     """The ISO codes the holiday library has a calendar for, from its registry: asking
-    ``list_supported_countries()`` imports all of its 250 country modules (70 ms a process)."""
+    ``list_supported_countries()`` imports all of its 250 country modules (70 ms a process).
+    Kept for the next run like the tables below (importing the library takes 25 ms)."""
+    key = _key("countries")
+    kept = _KEPT.get(key)
+    if kept is not None:
+        try:
+            return frozenset(str(code) for code in json.loads(kept))
+        except (ValueError, TypeError):  # written by another release of this code
+            pass
     import holidays
 
     try:
         from holidays.registry import COUNTRIES
 
-        return frozenset(code for entry in COUNTRIES.values() for code in entry[1:3])
+        codes = frozenset(code for entry in COUNTRIES.values() for code in entry[1:3])
     except (ImportError, AttributeError, TypeError, IndexError):  # a release laid out otherwise
-        return frozenset(holidays.list_supported_countries())
+        codes = frozenset(holidays.list_supported_countries())
+    _KEPT.put(key, json.dumps(sorted(codes)).encode())
+    return codes
+
+
+def _key(*what: object) -> str:
+    return hashlib.sha256(json.dumps(["holidays", keep.installed("holidays"), *what]).encode()).hexdigest()
 
 
 @cache
 def _holiday_table(country: str, year: int) -> dict[date, str]:
+    """The public holidays of ``country`` in ``year``. Importing any of the library's calendars
+    imports all of them (~80 ms a process), so a table once computed is kept for the next run
+    (generator/keep.py), keyed by the library's release."""
+    key = _key(country, year)
+    kept = _KEPT.get(key)
+    if kept is not None:
+        try:
+            return {date.fromisoformat(day): name for day, name in json.loads(kept).items()}
+        except (ValueError, TypeError, AttributeError):  # written by another release of this code
+            pass
     import holidays
 
     try:
-        table = holidays.country_holidays(country, years=year)
+        table = dict(holidays.country_holidays(country, years=year).items())
     except (NotImplementedError, KeyError):
-        return {}
-    return dict(table.items())
+        table = {}
+    _KEPT.put(key, json.dumps({day.isoformat(): name for day, name in sorted(table.items())}).encode())
+    return table
 
 
 def holiday(country: str, day: date) -> str | None:

@@ -19,6 +19,9 @@ result identical to it; `make bench` compares every page of A and B byte for byt
 - pagecache: a page's Markdown conversion is kept with every question it asked of the
              site's files; the same page in the same setting, with the same answers, is
              not converted again (the shared chapters, and unchanged pages in `serve`).
+- disk:      what pagecache and search keep is also kept between runs (signed, in this
+             user's private cache: generator/keep.py), so the run after a change converts
+             and indexes only the pages whose Markdown or HTML changed.
 - firstpage: `serve` writes the page being looked at as soon as every page is converted,
              with the bytes the build writes there a moment later (set per build).
 

@@ -15,7 +15,8 @@ in the build before. Their conversion gives the same result whenever what it rea
 Only extensions of Python-Markdown itself (none reads a file or keeps state between pages)
 are remembered; any other extension, a setting that is not plain data, or a conversion that
 logs anything (its message must come again) converts as before. The results are kept per
-process, the most recently used first, a bounded number of them.
+process, the most recently used first, a bounded number of them, and each site's between
+runs where the private cache is on (disk.py): a conversion not in memory is looked up there.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from mkdocs.structure import pages
 from mkdocs.structure.toc import get_toc
 
+from generator.builder.fastpaths import disk
 from generator.builder.incremental import installed
 
 STOCK = pages.Page.render
@@ -56,6 +58,38 @@ class Converted:
 class Stats:
     hits = 0
     misses = 0
+    read = 0  # conversions read back from the private cache
+
+
+def _json(entry: Converted) -> list:
+    return [
+        [list(pair) for pair in entry.asked],
+        entry.content,
+        entry.toc,
+        entry.title,
+        sorted(entry.anchors),
+        entry.links,
+    ]
+
+
+def _tree(toc) -> tuple:
+    return tuple((str(t), str(i), int(lv), _tree(kids)) for t, i, lv, kids in toc)
+
+
+def _entry(value) -> Converted | None:
+    """A conversion read back from the private cache (None: not one this code wrote)."""
+    try:
+        asked, content, toc, title, anchors, links = value
+        return Converted(
+            tuple((str(path), None if answer is None else tuple(answer)) for path, answer in asked),
+            str(content),
+            _tree(toc),
+            None if title is None else str(title),
+            frozenset(map(str, anchors)),
+            None if links is None else tuple((uri, tuple(map(tuple, pairs))) for uri, pairs in links),
+        )
+    except (TypeError, ValueError):
+        return None
 
 
 def _answer(found) -> tuple | None:
@@ -129,11 +163,18 @@ class Cache:
 
     def find(self, key: str, files) -> Converted | None:
         kept = self._kept.get(key)
+        if kept is None and (offered := disk.find("page", key)):
+            read = [e for e in map(_entry, offered) if e is not None]
+            if read:
+                Stats.read += 1
+                self._kept[key] = kept = read
         if not kept:
             return None
         self._kept.move_to_end(key)
         for entry in kept:
             if all(_answer(files.get_file_from_path(path)) == answer for path, answer in entry.asked):
+                if disk.active():
+                    disk.record("page", key, [_json(entry)])
                 return entry
         return None
 
@@ -142,6 +183,8 @@ class Cache:
         kept.insert(0, entry)
         del kept[VARIANTS:]
         self._kept.move_to_end(key)
+        if disk.active():
+            disk.record("page", key, [_json(entry)])
         while len(self._kept) > self.limit:
             self._kept.popitem(last=False)
 

@@ -16,8 +16,9 @@ tests/test_engine.py compares the sections of both parsers on real and generated
 
 ``add_entry_from_context`` is Material's, with the page's sections kept by content: a page
 whose HTML was indexed before in this process (a shared chapter in every site of a language,
-every unchanged page in `handbook serve`) is not parsed again. The sections depend on the
-HTML alone; the entries made from them (URL, title, tags) are made for each page as before.
+every unchanged page in `handbook serve`) is not parsed again, nor one a run before indexed
+where the private cache is on (disk.py). The sections depend on the HTML alone; the entries
+made from them (URL, title, tags) are made for each page as before.
 
 ``feed`` hands the parser the calls html.parser would make for a page (``handle_data`` with
 the text between two tags, unescaped; ``handle_starttag`` with the attributes, names in lower
@@ -35,7 +36,7 @@ from typing import cast
 
 from material.plugins.search import plugin
 
-from generator.builder.fastpaths import tags
+from generator.builder.fastpaths import disk, tags
 
 Element, Section = plugin.Element, plugin.Section
 STOCK = plugin.Parser
@@ -209,18 +210,37 @@ def feed(parser, text: str) -> None:
             startend(token[1], token[2])
 
 
+def _read(value) -> tuple | None:
+    """A page's sections as a run before split them (read back as JSON: disk.py), or None."""
+    try:
+        return tuple(
+            (str(tag), {str(k): None if v is None else str(v) for k, v in attrs.items()}, int(depth),
+             None if ident is None else str(ident), tuple(map(str, title)), tuple(map(str, text)))
+            for tag, attrs, depth, ident, title, text in value
+        ) if value is not None else None  # fmt: skip
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def sections(content: str) -> list:
     """The sections of a page as the installed parser splits them, new objects each time."""
     kept = _sections.get(content)
+    name = disk.digest(content) if disk.active() else None
     if kept is None:
-        parser = plugin.Parser()
-        feed(parser, content)
-        kept = tuple((s.el.tag, dict(s.el.attrs), s.depth, s.id, tuple(s.title), tuple(s.text)) for s in parser.data)
+        kept = _read(disk.find("sections", name)) if name else None
+        if kept is None:
+            parser = plugin.Parser()
+            feed(parser, content)
+            kept = tuple(
+                (s.el.tag, dict(s.el.attrs), s.depth, s.id, tuple(s.title), tuple(s.text)) for s in parser.data
+            )
         _sections[content] = kept
         while len(_sections) > LIMIT:
             _sections.popitem(last=False)
     else:
         _sections.move_to_end(content)
+    if name:
+        disk.record("sections", name, kept)
     out = []
     for tag, attrs, depth, ident, title, text in kept:
         section = Section(Element(tag, dict(attrs)), depth)

@@ -20,15 +20,14 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
-import hmac
 import os
 import re
-import secrets
-import stat
 import sysconfig
 from pathlib import Path
 
 import jinja2
+
+from generator import keep
 
 
 class SharedBytecodeCache(jinja2.BytecodeCache):
@@ -37,7 +36,7 @@ class SharedBytecodeCache(jinja2.BytecodeCache):
     Kept in memory, and in ``folder`` when one is set, so the next run of `handbook build`,
     often for one changed client, loads the Material templates instead of compiling them
     again (~0.3 s). Compiled templates are code: whoever can write a cache file can run code
-    in the next build. So the folder is this user's own (private_folder: mode 0700, owned by
+    in the next build. So the folder is this user's own (generator/keep.py: mode 0700, owned by
     the user, never inside an output folder that is published), and every file carries an
     HMAC of its content with a key only this user can read; a file without a valid one is
     ignored and compiled again. Each file is written under a temporary name and renamed;
@@ -67,28 +66,19 @@ class SharedBytecodeCache(jinja2.BytecodeCache):
 
     def _read_signed(self, file: Path) -> bytes | None:
         try:
-            signed = file.read_bytes()
+            return keep.verified(self.key, file.read_bytes())
         except OSError:
             return None
-        mac, data = signed[:32], signed[32:]
-        expected = hmac.new(self.key, data, hashlib.sha256).digest()
-        return data if self.key and hmac.compare_digest(mac, expected) else None
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self._store[bucket.key] = bucket.bytecode_to_string()
         if self.folder is None:
             return
-        target = self.folder / f"{bucket.key}.jinja"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}")
-        try:
-            tmp.write_bytes(hmac.new(self.key, data, hashlib.sha256).digest() + data)
-            os.replace(tmp, target)
-        except OSError:  # a cache that cannot be written only costs time
-            tmp.unlink(missing_ok=True)
+        keep.write_atomic(self.folder / f"{bucket.key}.jinja", keep.sign(self.key, data))
 
     def use_private_folder(self) -> None:
         """Keep compiled templates between runs in this user's private cache (if it is safe)."""
-        found = private_folder()
+        found = keep.private_folder("templates")
         if found is not None:
             self.folder, self.key = found
 
@@ -125,33 +115,6 @@ def _settings(env: jinja2.Environment) -> str:
         sorted((k, named(v)) for k, v in env.filters.items()), sorted((k, named(v)) for k, v in env.tests.items()),
     )  # fmt: skip
     return hashlib.sha256(repr(settings).encode()).hexdigest() + "\0"
-
-
-def private_folder() -> tuple[Path, bytes] | None:
-    """$XDG_CACHE_HOME/handbook/templates (default ~/.cache/...) and the signing key beside it,
-    when both are this user's alone; None (no disk cache) when anyone else could write there."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "handbook"
-    folder = base / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for path in (base, folder):
-            info = path.lstat()
-            if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return None
-        key_file = base / "key"
-        try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(secrets.token_bytes(32))
-        except FileExistsError:
-            pass
-        info = key_file.lstat()
-        if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-            return None
-        key = key_file.read_bytes()
-    except OSError:
-        return None
-    return (folder, key) if len(key) == 32 else None
 
 
 def install() -> None:

@@ -1,0 +1,102 @@
+"""What one run keeps for the next (generator/keep.py, fastpaths/disk.py): only this user's own
+signed entries are read back, and a build that reads them writes the same bytes as one that
+computes everything. Real builds of the fixture clients, a real private cache in tmp_path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import keep
+from generator.builder.fastpaths import pagecache, search
+from generator.pipeline import build_all
+
+from .conftest import make_repo
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    return home
+
+
+def test_an_entry_comes_back_only_as_this_user_signed_it(cache_home: Path) -> None:
+    store = keep.Store("probe")
+    store.put("k", b"value")
+    assert store.get("k") is None  # off until a build turns it on: nothing was written
+    keep.enable()
+    store.put("k", b"value")
+    assert store.get("k") == b"value"
+    file = cache_home / "handbook" / "probe" / f"k{keep.SUFFIX}"
+    signed = file.read_bytes()
+    file.write_bytes(signed[:-1] + bytes([signed[-1] ^ 1]))  # one bit changed
+    assert store.get("k") is None
+    file.write_bytes(b"\0" * 32 + signed[32:])  # planted: the content without this user's key
+    assert store.get("k") is None
+    file.write_bytes(signed[:40])  # cut short, as a crash mid-write would leave it
+    assert store.get("k") is None
+
+
+def test_nothing_is_kept_where_others_could_write(cache_home: Path) -> None:
+    keep.enable()
+    (cache_home / "handbook").mkdir(parents=True)
+    os.chmod(cache_home / "handbook", 0o777)
+    store = keep.Store("probe")
+    store.put("k", b"value")
+    assert not store.available and store.get("k") is None
+    assert not (cache_home / "handbook" / "probe").exists() or not list((cache_home / "handbook" / "probe").iterdir())
+
+
+def test_prune_keeps_the_entries_used_last(cache_home: Path) -> None:
+    keep.enable()
+    store = keep.Store("few", limit=10)
+    for i in range(12):
+        store.put(f"e{i:02d}", b"x")
+        os.utime(cache_home / "handbook" / "few" / f"e{i:02d}{keep.SUFFIX}", (1_000_000 + i, 1_000_000 + i))
+    assert store.get("e00") == b"x"  # read: now the newest
+    assert keep.prune_all() == 4  # down to 8
+    left = sorted(p.name.removesuffix(keep.SUFFIX) for p in (cache_home / "handbook" / "few").iterdir())
+    assert left == ["e00", "e05", "e06", "e07", "e08", "e09", "e10", "e11"]
+
+
+def test_a_build_that_reads_what_the_last_one_kept_writes_the_same_bytes(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "repo", fixtures=True)
+    build_all(repo, [], tmp_path / "computed", jobs=1)  # the first build: nothing to read yet
+    sites = cache_home / "handbook" / "sites"
+    assert len(list(sites.glob(f"*{keep.SUFFIX}"))) == 2  # one file per client
+    computed = files_of(tmp_path / "computed")
+
+    pagecache.CACHE.clear()  # as in a new process
+    search.install()
+    read = pagecache.Stats.read
+    build_all(repo, [], tmp_path / "read", jobs=1, force=True)
+    assert pagecache.Stats.read - read > 20  # the conversions came from the kept files
+    assert files_of(tmp_path / "read") == computed
+
+    for file in sites.iterdir():  # planted: the same entries, changed, without this user's key
+        file.write_bytes(b"\0" * 32 + file.read_bytes()[32:])
+    pagecache.CACHE.clear()
+    search.install()
+    read = pagecache.Stats.read
+    build_all(repo, [], tmp_path / "planted", jobs=1, force=True)
+    assert pagecache.Stats.read == read
+    assert files_of(tmp_path / "planted") == computed
+
+    shared = tmp_path / "shared"  # a cache folder others could write to: nothing read or kept
+    (shared / "handbook").mkdir(parents=True)
+    os.chmod(shared / "handbook", 0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
+    pagecache.CACHE.clear()
+    build_all(repo, [], tmp_path / "off", jobs=1, force=True)
+    assert files_of(tmp_path / "off") == computed
+    assert [p.name for p in (shared / "handbook").iterdir()] == []
