@@ -97,9 +97,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from generator import keep
     from generator.project.check import check_all
     from generator.report import Reporter
 
+    keep.enable()  # the holiday tables a run before computed (generator/keep.py)
     run = check_all(args.repo, args.slugs)
     if args.internal:
         from generator.portfolio.site import workload_diagnostics

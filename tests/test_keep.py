@@ -100,3 +100,30 @@ def test_a_build_that_reads_what_the_last_one_kept_writes_the_same_bytes(
     build_all(repo, [], tmp_path / "off", jobs=1, force=True)
     assert files_of(tmp_path / "off") == computed
     assert [p.name for p in (shared / "handbook").iterdir()] == []
+
+
+def test_a_holiday_table_read_back_is_the_one_computed(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    import holidays
+
+    from generator.project import dates
+
+    keep.enable()
+    dates._holiday_table.cache_clear()
+    computed = dates._holiday_table("DE", 2027)
+    assert computed[date(2027, 10, 3)] and date(2027, 10, 4) not in computed
+    assert list((cache_home / "handbook" / "holidays").glob(f"*{keep.SUFFIX}"))
+    dates._holiday_table.cache_clear()
+
+    def not_asked(*args, **kwargs):
+        raise AssertionError("the library was asked again")
+
+    monkeypatch.setattr(holidays, "country_holidays", not_asked)
+    assert dates._holiday_table("DE", 2027) == computed  # from the kept file this time
+    dates._holiday_countries.cache_clear()
+    countries = dates._holiday_countries()
+    dates._holiday_countries.cache_clear()
+    assert dates._holiday_countries() == countries and {"DE", "GB", "CH"} <= countries
+    dates._holiday_table.cache_clear()
+    dates._holiday_countries.cache_clear()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
+import json
 import os
 import re
 import sysconfig
@@ -192,16 +193,39 @@ def _kept(folder: str, static: tuple[str, ...], patterns: list[str]) -> frozense
     key = (folder, static)
     if key in _listings:
         return _listings[key]
-    found = set()
-    for dirpath, _, filenames in os.walk(folder):
-        for filename in filenames:
-            name = os.path.join(dirpath, filename)[len(folder) :].strip(os.path.sep).replace(os.path.sep, "/")
-            found.add(name[2:] if name[:2] == "./" else name)
-    excluded = _any_of(tuple(patterns))
-    result = frozenset(n for n in found if not excluded(os.path.normcase(n.lower())))
-    if os.path.realpath(folder).startswith(_INSTALLED):  # an installed package: fixed during the run
+    installed = os.path.realpath(folder).startswith(_INSTALLED)  # a package's: fixed while it is installed
+    name = _listing_name(folder, static, patterns) if installed else None
+    kept = _LISTINGS.get(name) if name else None
+    if kept is not None:
+        result = frozenset(json.loads(kept))
+    else:
+        found = set()
+        for dirpath, _, filenames in os.walk(folder):
+            for filename in filenames:
+                path = os.path.join(dirpath, filename)[len(folder) :].strip(os.path.sep).replace(os.path.sep, "/")
+                found.add(path[2:] if path[:2] == "./" else path)
+        excluded = _any_of(tuple(patterns))
+        result = frozenset(n for n in found if not excluded(os.path.normcase(n.lower())))
+        if name:
+            _LISTINGS.put(name, json.dumps(sorted(result)).encode())
+    if installed:
         _listings[key] = result
     return result
+
+
+_LISTINGS = keep.Store("listings", limit=100)  # the walk of Material's 14,000 files: 35 ms a run
+
+
+def _listing_name(folder: str, static: tuple[str, ...], patterns: list[str]) -> str | None:
+    """What an installed theme folder's listing is kept under: the folder (its inode and time,
+    which a reinstall changes), the releases, the filter."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    what = [os.path.realpath(folder), info.st_ino, info.st_mtime_ns, static, patterns]
+    what += [keep.installed(d) for d in ("mkdocs", "mkdocs-material")]
+    return hashlib.sha256(json.dumps(what).encode()).hexdigest()
 
 
 @functools.cache
