@@ -12,7 +12,11 @@ when A's output differs from B's (byte for byte).
 
 Every process runs with its bytecode kept (in the work folder), as an installed package does:
 a session that sets PYTHONDONTWRITEBYTECODE would otherwise compile handbook's modules again in
-each process, which only `handbook build` pays (the packages B runs come compiled).
+each process, which only `handbook build` pays (the packages B runs come compiled). And with
+handbook's private cache in the work folder (XDG_CACHE_HOME): A, cold, finds the compiled
+templates of the warm-up but no site's kept pages (fastpaths/disk.py); the incremental and
+no-op rebuilds find what the build before them kept, as on a consultant's machine, and one
+line measures A again with every site's pages kept (a CI runner that keeps the cache).
 
 Usage: python -m tests.bench [N] [--memory-n M] [--keep DIR] [--preview-only] [--profile-preview]
 """
