@@ -8,14 +8,14 @@ valid one is ignored. So nobody else can plant a compiled template (which is cod
 converted page (which a site would publish) in the next build. Where that cannot be had (a
 shared or read-only folder) nothing is kept and the run only costs more time.
 
-Entries are written under a temporary name and renamed, so a reader sees a whole file or
-none, compressed. A folder that grows past its limit loses the entries used longest ago
-(``prune``; reading an entry marks it used).
-An entry is a pure function of its key: whoever uses a store puts into the key everything
-that shapes the value (the releases of the packages that made it, the code that reads it).
+Entries are compressed and written under a temporary name, then renamed, so a reader sees a
+whole file or none. A folder that grows past its limit loses the entries used longest ago
+(``prune``; reading an entry marks it used). An entry is a pure function of its key: whoever
+uses a store puts into the key everything that shapes the value (the releases of the
+packages that made it, the code that reads it).
 
-Stores stay off until ``enable()``: `handbook build` and `serve` turn them on; a library
-user, the tests' own checks and `handbook check` compute everything as before.
+Stores stay off until ``enable()``: `handbook build`, `serve` and `check` turn them on; a
+library user's process, and each test until it builds, computes everything as before.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator import layout
 from generator.history import git
-from generator.keep import installed  # noqa: F401  # where the builder reads releases
+from generator.keep import installed
 
 PACKAGE = Path(__file__).parent.parent  # generator/: code, templates, assets
 CACHE_DIR = ".handbook-cache"

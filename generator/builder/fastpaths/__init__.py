@@ -36,7 +36,7 @@ from __future__ import annotations
 import importlib
 import platform
 
-from generator.builder.incremental import installed
+from generator.keep import installed
 
 # the exact releases each fast path was written and tested for (.ci/constraints.txt pins them);
 # "python": the minor release whose html.parser the tokenizers read like (any patch release:

@@ -31,7 +31,7 @@ from mkdocs.structure import pages
 from mkdocs.structure.toc import get_toc
 
 from generator.builder.fastpaths import disk
-from generator.builder.incremental import installed
+from generator.keep import installed
 
 STOCK = pages.Page.render
 LIMIT = 400  # remembered conversions per process (a site has ~35 pages)
