@@ -404,3 +404,18 @@ def test_an_untested_release_runs_the_stock_code_and_verbose_says_so(tmp_path) -
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("off: markdown 3.11.3 (tested on 0.0.1)")
+
+
+def test_a_tag_read_before_is_read_the_same_anywhere() -> None:
+    """tags.tokens keeps each start tag's token by its text: with every tag kept from other pages,
+    a page gives the tokens it gives read alone (and None where it gives None)."""
+    sources = texts(SEARCH_PIECES, 2000, seed=31) + [nested_html(random.Random(i)) for i in range(800)]
+    for text in sources:
+        tags.tokens(text, html_parser)  # keep the tags of every page
+    warm = [tags.tokens(text, html_parser) for text in sources]
+    hits = 0
+    for text, kept in zip(sources, warm, strict=True):
+        tags._READ.clear()
+        assert tags.tokens(text, html_parser) == kept, repr(text)
+        hits += kept is not None
+    assert hits > 500

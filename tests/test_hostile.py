@@ -244,3 +244,27 @@ def test_chromium_contacts_no_one_and_runs_nothing(hostile_site: tuple[Path, str
     assert [url for url in log.seen if evil in url] == []
     assert log.foreign() == []
     assert dialogs == []
+
+
+def test_one_converter_per_thread_converts_like_a_new_one() -> None:
+    """to_html reuses a reset Markdown converter: nothing of one piece (abbreviations, footnotes,
+    references) reaches the next, and each converts as a converter of its own would."""
+    import markdown
+
+    from generator.project import markdown as user
+
+    pieces = [
+        "The HTML page.\n\n*[HTML]: Hyper Text Markup Language",
+        "HTML again, no definition here.",
+        "A note[^1].\n\n[^1]: The footnote.",
+        "Another note[^1].\n\n[^1]: Another footnote.",
+        "[link][ref]\n\n[ref]: https://example.org/",
+        "[link][ref] without the reference",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+    ]
+    for piece in pieces + pieces[::-1]:
+        alone = clean(markdown.Markdown(extensions=user.EXTENSIONS, output_format="html").convert(piece), None)
+        user._KEPT.clear()  # converted again, not taken from the conversions kept
+        assert to_html(piece) == alone, piece
+    assert "<abbr" not in to_html("HTML again, no definition here.")
+    assert "footnote" not in to_html("[link][ref] without the reference")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -157,8 +158,19 @@ def to_html(source: str, links: Links | None = None) -> str:
     return html
 
 
+_LOCAL = threading.local()  # one converter per thread: building one costs more than most conversions
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's Markdown converter, reset (Python-Markdown's own way to convert again)."""
+    converter = getattr(_LOCAL, "converter", None)
+    if converter is None:
+        converter = _LOCAL.converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    return converter.reset()
+
+
 def _convert(source: str, links: Links | None) -> str:
-    converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    converter = _converter()
     return clean(converter.convert(source), links)
 
 
@@ -207,7 +219,7 @@ def _inventory(html: str) -> Counter[str]:
 def removed(source: str) -> list[str]:
     """What the sanitiser leaves out of a piece of user Markdown (``<script>``, ``<img src=...>``,
     ``<a href=javascript:...>``), for a warning that says so: nothing disappears without a word."""
-    converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    converter = _converter()
     raw = converter.convert(source.replace("\r\n", "\n"))
     gone = sorted(_inventory(raw) - _inventory(clean(raw, _Accepting())))
     tags_with_urls = {item.split(" ")[0] for item in gone if " src=" in item or " href=" in item}
@@ -239,7 +251,7 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 @lru_cache(maxsize=2048)  # pure: the same chapter or role description in every client's site
 def first_paragraph(source: str) -> str:
     """The text of a piece of Markdown's first paragraph, without any markup (a page's description)."""
-    converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    converter = _converter()
     found = _PARAGRAPH.search(clean(converter.convert(source.replace("\r\n", "\n"))))
     if not found:
         return ""
