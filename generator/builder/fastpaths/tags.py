@@ -62,7 +62,7 @@ def start_tag_end(parser: ModuleType, text: str, i: int) -> int:
 # further than the '>' (the grammar's quoted values are quoted values for it as well, and its
 # look-aheads see at most that '>'), so a tag read once is read the same anywhere.
 _READ: dict[tuple[int, re.Pattern | None], dict[str, tuple]] = {}  # by (id of the parser module, only)
-_LIMIT = 20000  # tags kept per parser (an SVG's paths are many and seldom seen again)
+_LIMIT, _LONGEST = 4000, 160  # tags kept per parser; longer ones (an SVG's paths) seldom come back
 
 
 def _start_token(parser: ModuleType, text: str, j: int, start: re.Match, raw_text, only) -> tuple | None:
@@ -108,9 +108,10 @@ def tokens(text: str, parser: ModuleType, data: bool = True, only: re.Pattern | 
                 token = _start_token(parser, text, match.start(), match, raw_text, only)
                 if token is None:
                     return None
-                if len(read) >= _LIMIT:
-                    read.clear()
-                read[piece] = token
+                if len(piece) <= _LONGEST:
+                    if len(read) >= _LIMIT:
+                        read.clear()
+                    read[piece] = token
             add(token)
         elif kind == 7 or LETTER.match(text, match.end()):  # '</' or '<' + letter outside the grammar
             return None
