@@ -7,15 +7,18 @@ byte-for-byte comparison of whole sites (A against plain `mkdocs build`).
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import re
 import shutil
 import subprocess
 import sys
+import types
 from html import parser as html_parser
 from pathlib import Path
 
+import jinja2
 import markdown
 import pytest
 from hypothesis import given, settings
@@ -23,7 +26,7 @@ from hypothesis import strategies as st
 from mkdocs.structure import pages as mkdocs_pages
 
 from generator.builder import fastpaths as engine
-from generator.builder.fastpaths import anchors, htmlblock, mdfast, search, tags
+from generator.builder.fastpaths import anchors, htmlblock, mdfast, search, tags, theme
 from generator.builder.verify import CSS_URL, EXTERNAL, external_tags, has_css_url
 from generator.pipeline import build_all
 from generator.project.check import select
@@ -419,3 +422,77 @@ def test_a_tag_read_before_is_read_the_same_anywhere() -> None:
         assert tags.tokens(text, html_parser) == kept, repr(text)
         hits += kept is not None
     assert hits > 500
+
+
+class _Items:
+    def __getitem__(self, key):
+        if key == "there":
+            return "item"
+        if key == "odd":
+            raise ValueError("not a lookup error")
+        raise KeyError(key)
+
+
+class _Properties:
+    plain = "attribute"
+
+    @property
+    def missing(self):
+        raise AttributeError("computed, then missing")
+
+    @property
+    def broken(self):
+        raise RuntimeError("a bug in the property")
+
+
+class _Missing(dict):
+    def __missing__(self, key):
+        return f"default {key}"
+
+
+def _answer(ask, obj, name):
+    try:
+        value = ask(obj, name)
+    except Exception as exc:  # the same exception, or none, from both
+        return ("raised", type(exc), str(exc))
+    if isinstance(value, jinja2.Undefined):
+        return ("undefined", type(value), value._undefined_obj is obj, value._undefined_name)
+    return ("value", value)
+
+
+def test_attribute_lookup_answers_like_jinjas_getattr() -> None:
+    """theme.lookup gives what jinja2.Environment.getattr gives: attribute first, then item, then
+    Undefined (of the environment's own class), and lets the same exceptions through."""
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined)
+    fast = jinja2.Environment(undefined=jinja2.ChainableUndefined)
+    theme.attribute_lookup(fast)
+    assert fast.getattr is not env.getattr
+    objects = [
+        {"icon": "x", "items": "a key"}, {}, _Missing(a=1), collections.defaultdict(int), collections.OrderedDict(b=2),
+        [1, 2], (3,), "text", 7, None, list, dict, _Items(), _Properties(), jinja2.Undefined(),
+        object(), types.SimpleNamespace(icon="i"),
+    ]  # fmt: skip
+    names = ["icon", "items", "a", "b", "get", "append", "upper", "there", "odd", "x", "plain", "missing",
+             "broken", "__class__", "typeset", "0"]  # fmt: skip
+    for obj in objects:
+        for name in names:
+            assert _answer(fast.getattr, obj, name) == _answer(env.getattr, obj, name), (obj, name)
+    template = "{{ d.icon }}|{{ d.items }}|{{ n.icon }}|{{ p.plain }}|{{ p.missing.deeper }}|{{ l.append is defined }}"
+    context = {"d": {"icon": "x"}, "n": types.SimpleNamespace(), "p": _Properties(), "l": []}
+    assert fast.from_string(template).render(context) == env.from_string(template).render(context)
+
+
+def test_a_start_tag_read_before_is_read_the_same_by_the_raw_html_pass() -> None:
+    """htmlblock keeps each start tag's reading by its text: with every tag of the other texts
+    kept, a text gives the lines and stash it gives read with nothing kept."""
+    rng = random.Random(37)
+    sources = texts(RAW_HTML_PIECES, 2000, seed=41, longest=40) + [
+        rng.choice(["", "  ", "Text "]) + nested_html(rng) + rng.choice(["\n\n", "\n", " tail\n"]) for _ in range(800)
+    ]
+    for text in sources:
+        raw_html_pass(text, fast=True)  # keep the start tags of every text
+    warm = [raw_html_pass(text, fast=True) for text in sources]
+    for text, kept in zip(sources, warm, strict=True):
+        htmlblock._READ.clear()
+        assert raw_html_pass(text, fast=True) == kept, repr(text)
+    assert sum(htmlblock.extract(markdown.Markdown(), text) is not None for text in sources) > 500

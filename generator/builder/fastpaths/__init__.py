@@ -6,7 +6,8 @@ result identical to it; `make bench` compares every page of A and B byte for byt
 
 - theme:     one Jinja environment per language for all sites, compiled templates
              kept for the next run, the theme's file list read once, mkdocs.yml
-             parsed with libyaml.
+             parsed with libyaml; a missing attribute in a template is found missing
+             without Jinja's two exceptions.
 - mdfast:    Markdown's inline pass skips patterns whose expression finds nothing;
              block-level tag lookups use a set.
 - htmlblock: Markdown's raw-HTML pass reads well-formed HTML with regular expressions

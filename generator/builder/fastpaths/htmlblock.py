@@ -9,8 +9,9 @@ For the HTML this module can read exactly, the extractor's work is simple: text,
 tags and character references go through unchanged; a block-level start tag at the start
 of a line (up to three spaces in) opens a raw block, which ends with the end tag that
 empties the stack of tags opened inside it; the block is stashed (``md.htmlStash``) and
-replaced by its placeholder. ``extract`` does that with regular expressions, tag by tag,
-and gives up (``None``: the extractor runs as before) on anything else:
+replaced by its placeholder. ``extract`` does that with one regular expression, token by
+token (each start tag's reading kept by its text), and gives up (``None``: the extractor
+runs as before) on anything else:
 
 - comments, declarations, processing instructions (``<!``, ``<?``),
 - a tag the strict grammar of tags.py does not cover (attributes quoted or bare, separated by
@@ -67,6 +68,38 @@ def _at_line_start(text: str, i: int) -> bool:
     return i == start or (i - start <= 3 and text[start:i].strip() == "")
 
 
+# One token at a time (the named group says which): text; a complete character reference; '&#'
+# without one; an entity reference; a lone '&'; an end tag of the grammar; any other '</'; a start
+# tag of the grammar; any other '<'.
+_TOKEN = re.compile(
+    rf"(?P<text>[^<&]+)|(?P<charref>{_CHARREF.pattern})|(?P<badref>&#)|(?P<entity>{_ENTITYREF.pattern})|(?P<amp>&)"
+    rf"|(?P<end>{_END.pattern})|(?P<badend></)|(?P<start>{_START.pattern})|(?P<lt><)"
+)
+_END_NAME = _TOKEN.groupindex["end"] + 1  # the end tag's name (_END's group 1)
+_START_NAME = _TOKEN.groupindex["start"] + 1  # the start tag's name and '/' (_START's groups 1, 3)
+_START_SLASH = _START_NAME + 2
+# Each start tag read before, by its text: (name, empty), or None where the parser reads it
+# otherwise. Whether it does depends on the tag's text alone (tags.py, _READ), so a tag read
+# once is read the same anywhere, and most of a page's tags come back on the next page.
+_READ: dict[str, tuple[str, bool] | None] = {}
+
+
+def _start_tag(text: str, j: int, match: re.Match) -> tuple[str, bool] | None:
+    """(name in lower case, empty) of the start tag ``match`` at ``j``, or None where the parser
+    ends it elsewhere, reads its name otherwise or reads its content as raw text."""
+    piece = match.group("start")
+    if piece in _READ:
+        return _READ[piece]
+    read = None
+    if match.end() == tags.start_tag_end(_parser, text, j):
+        tag = match.group(_START_NAME).lower()
+        if tag not in _RAW_TEXT and tag == _parser.tagfind_tolerant.match(text, j + 1).group(1).lower():
+            read = (tag, bool(match.group(_START_SLASH)) or tag in _EMPTY)  # handle_startendtag -> handle_empty_tag
+    if len(piece) <= tags._LONGEST and len(_READ) < tags._LIMIT:  # the first ones, as in tags.py
+        _READ[piece] = read
+    return read
+
+
 def extract(md, text: str) -> list[str] | None:
     """The lines HTMLExtractor leaves of ``text`` (raw blocks stashed in ``md.htmlStash``), or
     None where this reading is not certain to be the extractor's."""
@@ -76,40 +109,23 @@ def extract(md, text: str) -> list[str] | None:
     raw: list[str] = []  # HTMLExtractor._cache
     stack: list[str] = []
     inraw = False
-    i, n = 0, len(text)
-    while i < n:
-        found = _INTERESTING.search(text, i)
-        j = found.start() if found else n
-        if j > i:
-            (raw if inraw else out).append(text[i:j])
-        if found is None:
-            break
-        if text[j] == "&":
-            if text.startswith("&#", j):
-                ref = _CHARREF.match(text, j)
-                if ref is None:
-                    return None
-            else:
-                ref = _ENTITYREF.match(text, j)
-            piece = ref.group() if ref else "&"  # a lone & is text, as in the extractor
-            (raw if inraw else out).append(piece)
-            i = j + len(piece)
-            continue
-        if text.startswith("</", j):
-            end = _END.match(text, j)
-            if end is None:
-                return None
-            tag, piece = end.group(1).lower(), end.group()
-            i = end.end()
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "text" or kind == "charref" or kind == "entity" or kind == "amp":  # a lone & is text
+            (raw if inraw else out).append(match.group())
+        elif kind == "end":
+            piece = match.group()
             if not inraw:
                 out.append(piece)
                 continue
             raw.append(piece)
+            tag = match.group(_END_NAME).lower()
             if tag in stack:
                 while stack.pop() != tag:
                     pass
             if stack:
                 continue
+            i = match.end()
             if _BLANK_AFTER.match(text, i):
                 raw.append("\n")
             else:  # the tail: only text up to the end of the line (or of the page) is read the same
@@ -120,33 +136,30 @@ def extract(md, text: str) -> list[str] | None:
             out.append(md.htmlStash.store("".join(raw)))
             out.append("\n\n")
             raw = []
-            continue
-        if not _LETTER.match(text, j + 1):  # '<' before anything but a letter or '/': text
-            (raw if inraw else out).append("<")
-            i = j + 1
-            continue
-        start = _START.match(text, j)
-        if start is None or start.end() != tags.start_tag_end(_parser, text, j):
-            return None
-        tag, piece = start.group(1).lower(), start.group()
-        if tag in _RAW_TEXT or tag != _parser.tagfind_tolerant.match(text, j + 1).group(1).lower():
-            return None
-        i = start.end()
-        empty = start.group(3) or tag in _EMPTY  # handle_startendtag -> handle_empty_tag
-        if inraw:
-            raw.append(piece)
-            if not empty:
-                stack.append(tag)
-            continue
-        if md.is_block_level(tag) and _at_line_start(text, j):
-            if empty:
+        elif kind == "start":
+            j = match.start()
+            read = _start_tag(text, j, match)
+            if read is None:
                 return None
-            inraw = True
-            out.append("\n")
-            stack.append(tag)
-            raw.append(piece)
-        else:
-            out.append(piece)
+            tag, empty = read
+            piece = match.group()
+            if inraw:
+                raw.append(piece)
+                if not empty:
+                    stack.append(tag)
+            elif md.is_block_level(tag) and _at_line_start(text, j):
+                if empty:
+                    return None
+                inraw = True
+                out.append("\n")
+                stack.append(tag)
+                raw.append(piece)
+            else:
+                out.append(piece)
+        elif kind == "lt" and not _LETTER.match(text, match.end()):  # '<' before anything but a letter: text
+            (raw if inraw else out).append("<")
+        else:  # '&#' without a reference, '</' without an end tag, '<' + letter without a start tag
+            return None
     if inraw:
         return None
     return "".join(out).split("\n")

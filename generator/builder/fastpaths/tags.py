@@ -62,7 +62,11 @@ def start_tag_end(parser: ModuleType, text: str, i: int) -> int:
 # further than the '>' (the grammar's quoted values are quoted values for it as well, and its
 # look-aheads see at most that '>'), so a tag read once is read the same anywhere.
 _READ: dict[tuple[int, re.Pattern | None], dict[str, tuple]] = {}  # by (id of the parser module, only)
-_LIMIT, _LONGEST = 4000, 160  # tags kept per parser; longer ones (an SVG's paths) seldom come back
+# At most _LIMIT tags per parser, the first ones read: a site's pages have ~1,800 different
+# start tags, ~1,500 of them on the next site's pages too (the rest name its people). The first
+# site's tags are the ones that come back, so the cache keeps them and stops growing instead of
+# being emptied and filled again. Longer tags (an SVG's paths) seldom come back.
+_LIMIT, _LONGEST = 2000, 160
 
 
 def _start_token(parser: ModuleType, text: str, j: int, start: re.Match, raw_text, only) -> tuple | None:
@@ -108,9 +112,7 @@ def tokens(text: str, parser: ModuleType, data: bool = True, only: re.Pattern | 
                 token = _start_token(parser, text, match.start(), match, raw_text, only)
                 if token is None:
                     return None
-                if len(piece) <= _LONGEST:
-                    if len(read) >= _LIMIT:
-                        read.clear()
+                if len(piece) <= _LONGEST and len(read) < _LIMIT:
                     read[piece] = token
             add(token)
         elif kind == 7 or LETTER.match(text, match.end()):  # '</' or '<' + letter outside the grammar

@@ -11,6 +11,11 @@ environments keyed by folders and language, a bytecode cache keyed by template n
 and source (also kept on disk for the next run), and a per-folder file listing for
 folders of installed packages (matched against MkDocs' exclusion patterns as one expression).
 
+Material's templates ask for many attributes that are not there (``nav_item.typeset``,
+``nav_item.meta.icon``: about 12,000 a site), and Jinja answers each with two exceptions
+raised and caught: the attribute, then the item. ``lookup`` gives the same answers without
+them (``attribute_lookup``, on each shared environment).
+
 Our own templates (render/) are compiled once the same way (``keep_compiled``): their code is
 kept beside the theme's, keyed also by the settings of the environment that compiled it.
 """
@@ -132,6 +137,7 @@ def install() -> None:
             return _envs[key]
         env = original_get_env(self)
         env.bytecode_cache = CACHE
+        attribute_lookup(env)
         if key is not None:
             _envs[key] = env
         return env
@@ -149,6 +155,36 @@ def install() -> None:
     mkdocs.commands.build.build = build
     _install_theme_listing()
     _install_c_yaml()
+
+
+_MISSING = object()
+
+
+def lookup(env: jinja2.Environment, obj, attribute: str):
+    """jinja2.Environment.getattr (``obj.attribute`` in a template) with the same answers: the
+    attribute; else the item, for an object that has items; else ``env.undefined``. Python's
+    three-argument getattr and an ``in`` test find out what is missing without an exception,
+    and an object whose type has no ``__getitem__`` (nor is a type: ``list["x"]`` is
+    subscription) would only raise TypeError when asked for an item."""
+    value = getattr(obj, attribute, _MISSING)
+    if value is not _MISSING:
+        return value
+    kind = type(obj)
+    if kind is dict:
+        return obj[attribute] if attribute in obj else env.undefined(obj=obj, name=attribute)
+    if getattr(kind, "__getitem__", None) is None and not isinstance(obj, type):
+        return env.undefined(obj=obj, name=attribute)
+    try:
+        return obj[attribute]
+    except (TypeError, LookupError, AttributeError):
+        return env.undefined(obj=obj, name=attribute)
+
+
+def attribute_lookup(env: jinja2.Environment) -> None:
+    """Templates compiled for ``env`` call ``environment.getattr``: this instance's is ``lookup``
+    (only for Jinja's own Environment class, whose getattr ``lookup`` was compared with)."""
+    if type(env) is jinja2.Environment:
+        env.getattr = functools.partial(lookup, env)  # type: ignore[method-assign]
 
 
 # An environment holds nothing of a site: MkDocs gives it the template folders, the
