@@ -95,8 +95,7 @@ def _start_tag(text: str, j: int, match: re.Match) -> tuple[str, bool] | None:
         tag = match.group(_START_NAME).lower()
         if tag not in _RAW_TEXT and tag == _parser.tagfind_tolerant.match(text, j + 1).group(1).lower():
             read = (tag, bool(match.group(_START_SLASH)) or tag in _EMPTY)  # handle_startendtag -> handle_empty_tag
-    if len(piece) <= tags._LONGEST and len(_READ) < tags._LIMIT:  # the first ones, as in tags.py
-        _READ[piece] = read
+    tags.keep(_READ, piece, read)
     return read
 
 

@@ -69,6 +69,13 @@ _READ: dict[tuple[int, re.Pattern | None], dict[str, tuple]] = {}  # by (id of t
 _LIMIT, _LONGEST = 2000, 160
 
 
+def keep(read: dict, piece: str, value) -> None:
+    """Keep ``value`` as the reading of the start tag ``piece`` in the cache ``read`` (this
+    module's, or htmlblock's), while it has room and the tag is short enough to come back."""
+    if len(piece) <= _LONGEST and len(read) < _LIMIT:
+        read[piece] = value
+
+
 def _start_token(parser: ModuleType, text: str, j: int, start: re.Match, raw_text, only) -> tuple | None:
     """The token of the start tag ``start`` (_TOKEN's groups 4 to 6: name, attributes, '/')
     matched at ``j``, or None where ``parser`` reads it otherwise."""
@@ -112,8 +119,7 @@ def tokens(text: str, parser: ModuleType, data: bool = True, only: re.Pattern | 
                 token = _start_token(parser, text, match.start(), match, raw_text, only)
                 if token is None:
                     return None
-                if len(piece) <= _LONGEST and len(read) < _LIMIT:
-                    read[piece] = token
+                keep(read, piece, token)
             add(token)
         elif kind == 7 or LETTER.match(text, match.end()):  # '</' or '<' + letter outside the grammar
             return None
