@@ -6,6 +6,8 @@ import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -209,3 +211,22 @@ def test_unchanged_clients_are_skipped_and_a_catalog_change_rebuilds_all(tmp_pat
     assert handbook(repo, "build").stdout.splitlines()[-1].startswith("2 built, 0 skipped")
     shutil.rmtree(repo / "site" / "two")
     assert handbook(repo, "build").stdout.splitlines()[-1].startswith("1 built, 1 skipped")
+
+
+def test_a_one_client_build_starts_no_pool_and_leaves_what_it_loaded_out_of_the_collectors_view(
+    tmp_path: Path,
+) -> None:
+    """pipeline._loading: multiprocessing is imported only where there are workers, the collector
+    is on again after the build's imports, and they are frozen (gc.freeze: no collection walks them)."""
+    repo = make_repo(tmp_path, {"one": MINIMAL})
+    probe = (
+        "import gc, sys\n"
+        "from generator.pipeline import build_all\n"
+        "frozen = gc.get_freeze_count()\n"
+        "run = build_all(__import__('pathlib').Path('.'), [], __import__('pathlib').Path('site'))\n"
+        "assert [o.state for o in run.outcomes] == ['built'], run.outcomes\n"
+        "print(gc.isenabled(), 'multiprocessing' in sys.modules, gc.get_freeze_count() > frozen + 20_000)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "True"]
