@@ -423,7 +423,7 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     if workers <= 1:
         yield None
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: 10 ms a process that builds one client
+    from concurrent.futures import ProcessPoolExecutor  # here: importing multiprocessing costs a one-client build 10 ms
     from multiprocessing import get_context
 
     with ProcessPoolExecutor(

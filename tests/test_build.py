@@ -221,9 +221,10 @@ def test_a_one_client_build_starts_no_pool_and_leaves_what_it_loaded_out_of_the_
     repo = make_repo(tmp_path, {"one": MINIMAL})
     probe = (
         "import gc, sys\n"
+        "from pathlib import Path\n"
         "from generator.pipeline import build_all\n"
         "frozen = gc.get_freeze_count()\n"
-        "run = build_all(__import__('pathlib').Path('.'), [], __import__('pathlib').Path('site'))\n"
+        "run = build_all(Path('.'), [], Path('site'))\n"
         "assert [o.state for o in run.outcomes] == ['built'], run.outcomes\n"
         "print(gc.isenabled(), 'multiprocessing' in sys.modules, gc.get_freeze_count() > frozen + 20_000)\n"
     )
