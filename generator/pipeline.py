@@ -344,7 +344,8 @@ def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Opti
                 if progress:
                     progress(done, len(todo), outcome)
         keep.prune_all()
-    run.check.results.sort(key=lambda r: chosen.index(r.slug))
+    order = {slug: i for i, slug in enumerate(chosen)}
+    run.check.results.sort(key=lambda r: order[r.slug])
     run.outcomes = [outcomes[s] for s in chosen]
     return run
 

@@ -15,6 +15,7 @@ import pytest
 from generator.pipeline import build_all
 
 from .conftest import make_repo
+from .test_changes import git
 from .test_cli import MINIMAL, handbook
 
 MARKERS = {
@@ -211,6 +212,22 @@ def test_unchanged_clients_are_skipped_and_a_catalog_change_rebuilds_all(tmp_pat
     assert handbook(repo, "build").stdout.splitlines()[-1].startswith("2 built, 0 skipped")
     shutil.rmtree(repo / "site" / "two")
     assert handbook(repo, "build").stdout.splitlines()[-1].startswith("1 built, 1 skipped")
+
+
+def test_a_commit_rebuilds_the_client_whose_files_it_holds_and_no_other(tmp_path: Path) -> None:
+    """incremental.client_hash: the blob ids of a client's committed files are part of its hash
+    (its changes page and date come from git); a commit of "one-b" is not one of "one"."""
+    repo = make_repo(tmp_path, {"one": MINIMAL, "one-b": MINIMAL, "two": MINIMAL})
+    git(repo, "init", "-q")
+    git(repo, "add", "projects/roles.yml", "projects/two")
+    git(repo, "commit", "-q", "-m", "two")
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("3 built, 0 skipped")
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("0 built, 3 skipped")
+    git(repo, "add", "projects/one-b")  # the same bytes, now committed: only its history changed
+    git(repo, "commit", "-q", "-m", "one-b", day=2)
+    result = handbook(repo, "build")
+    assert result.stdout.splitlines()[-1].startswith("1 built, 2 skipped"), result.stdout
+    assert "one-b: built" in result.stdout, result.stdout
 
 
 def test_a_one_client_build_starts_no_pool_and_leaves_what_it_loaded_out_of_the_collectors_view(

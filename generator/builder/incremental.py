@@ -59,10 +59,21 @@ def client_hash(repo: Path, slug: str, engine: str = "mkdocs") -> str:
     _hash_tree(h, repo / layout.PROJECTS / slug, repo / layout.PROJECTS)
     # The changes page and the default SOURCE_DATE_EPOCH come from git: a commit of the
     # client's files (visible as new blob ids in HEAD) rebuilds that client.
-    prefix = f"{layout.PROJECTS}/{slug}/"
-    committed = [line for line in git.committed(repo) if line.split("\t", 1)[-1].startswith(prefix)]
-    h.update("\n".join(committed).encode())
+    h.update("\n".join(_committed_by_client(repo).get(slug, ())).encode())
     return h.hexdigest()
+
+
+@cache
+def _committed_by_client(repo: Path) -> dict[str, list[str]]:
+    """`git ls-tree` of projects/, its lines grouped by client folder, in their order: read once
+    per run (a scan of every line for each client grew with the square of their number)."""
+    grouped: dict[str, list[str]] = {}
+    for line in git.committed(repo):
+        top, _, rest = line.split("\t", 1)[-1].partition("/")
+        slug, inside, _ = rest.partition("/")
+        if top == layout.PROJECTS and inside:
+            grouped.setdefault(slug, []).append(line)
+    return grouped
 
 
 def _record(out: Path, slug: str) -> Path:
