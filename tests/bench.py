@@ -45,6 +45,7 @@ import yaml
 
 from .conftest import make_repo
 from .synthetic import project_yaml
+from .test_changes import git
 
 PY = sys.executable
 EPOCH = "1790000000"
@@ -140,13 +141,8 @@ def make_bench_repo(root: Path, n: int) -> Path:
     """N clients in a git repository with one commit, as a consultancy keeps them: the builds ask
     git for what is committed and for each client's history, as they would there."""
     repo = make_repo(root, {f"client-{i:04d}": project_yaml(i) for i in range(n)})
-    stamp = "2026-09-01T10:00:00+02:00"
-    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-    env |= {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bench clients"]):
-        subprocess.run(
-            ["git", "-c", "user.name=bench", "-c", "user.email=bench@invalid", *args], cwd=repo, env=env, check=True
-        )
+        git(repo, *args)
     return repo
 
 
