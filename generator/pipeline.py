@@ -20,7 +20,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,6 +48,7 @@ BUILDING = (
     "generator.exports.downloads", "generator.exports.pdf", "generator.history.changes",
     "generator.history.agreement",
 )  # fmt: skip
+BATCH_HISTORY = 8  # clients to build from which git's history is read once for all (history/git.py batch)
 
 
 @dataclass
@@ -336,7 +337,7 @@ def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Opti
                 importlib.import_module(name)
             _prepare(options)
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        with _pool(workers) as pool:
+        with git.batch(repo) if len(todo) >= BATCH_HISTORY else nullcontext(), _pool(workers) as pool:
             builds = _pooled(pool, repo, todo, out, options) if pool else _serial(repo, todo, out, catalog, options)
             for done, (outcome, result) in enumerate(builds, 1):
                 outcomes[outcome.slug] = outcome

@@ -186,6 +186,100 @@ def test_history_follows_a_renamed_project_folder(history_de: Path, catalog) -> 
     assert days(entries) == EXPECTED["de"]  # the move changed nothing a client sees: no entry
 
 
+def other_client(text: str) -> str:
+    """Another client's project made from this one's file, as consultants start a new client."""
+    return (
+        text.replace("Beispiel GmbH", "Neukunde AG")
+        .replace("Lea Lang-Berger", "Nora Neu")
+        .replace("Lea Lang", "Nora Neu")
+    )
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["one client", "the history read once"])
+def test_a_client_copied_from_another_has_only_its_own_history(history_de: Path, catalog, many: bool) -> None:
+    """git log --follow follows copies: the new client's changes page would list the other
+    client's days, people and names. A copy is where the new file's history begins."""
+    source = (history_de / FILE).read_text(encoding="utf-8")
+    (history_de / "projects" / "neu").mkdir()
+    (history_de / "projects" / "neu" / "project.yml").write_text(other_client(source), encoding="utf-8")
+    git(history_de, "add", "-A")
+    git(history_de, "commit", "-q", "-m", "Neukunde aus Beispiel", day=16)
+    assert "projects/beispiel/project.yml" in git(
+        history_de, "log", "--follow", "--name-only", "--format=", "--", "projects/neu/project.yml"
+    )  # what git itself says: the copy is followed
+    with git_batch(history_de, many):
+        entries = history(history_de, "neu", catalog, "de")
+        assert entries is not None
+        assert days(entries) == [(16, ["Projekt angelegt"])]
+        assert days(history(history_de, SLUG, catalog, "de") or []) == EXPECTED["de"]
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["one client", "the history read once"])
+def test_a_file_renamed_from_another_client_is_not_followed(history_de: Path, catalog, many: bool) -> None:
+    """One client's folder gone and a new client made of its file in the same commit: git
+    calls it a rename. Followed only where both sides name the same client."""
+    source = (history_de / FILE).read_text(encoding="utf-8")
+    git(history_de, "rm", "-q", "-r", f"projects/{SLUG}")
+    (history_de / "projects" / "neu").mkdir()
+    (history_de / "projects" / "neu" / "project.yml").write_text(other_client(source), encoding="utf-8")
+    git(history_de, "add", "-A")
+    git(history_de, "commit", "-q", "-m", "Beispiel raus, Neukunde rein", day=16)
+    assert "R" in git(
+        history_de, "log", "-1", "--follow", "--name-status", "--format=", "--", "projects/neu/project.yml"
+    )
+    with git_batch(history_de, many):
+        assert days(history(history_de, "neu", catalog, "de") or []) == [(16, ["Projekt angelegt"])]
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["one client", "the history read once"])
+def test_a_renamed_folder_of_the_same_client_keeps_its_history_either_way(history_de: Path, catalog, many) -> None:
+    git(history_de, "mv", f"projects/{SLUG}", "projects/beispiel-neu")
+    git(history_de, "commit", "-q", "-m", "Ordner umbenannt", day=16)
+    with git_batch(history_de, many):
+        assert days(history(history_de, "beispiel-neu", catalog, "de") or []) == EXPECTED["de"]
+
+
+def test_a_clients_history_is_kept_by_what_it_is_made_of(
+    history_de: Path, catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept (signed, in the private cache), the entries come back without a version checked
+    again; another language, catalog or commit makes them anew, and they equal a fresh run."""
+    from dataclasses import replace
+
+    from generator import keep
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fresh = {lang: history(history_de, SLUG, catalog, lang) for lang in ("de", "en")}
+    keep.enable()
+    checked: list[str] = []
+    original = changes.resolve_blob
+    monkeypatch.setattr(changes, "resolve_blob", lambda *a: checked.append(a[1]) or original(*a))
+    assert history(history_de, SLUG, catalog, "de") == fresh["de"]
+    made = len(checked)
+    assert made >= 5
+    assert history(history_de, SLUG, catalog, "de") == fresh["de"]
+    assert len(checked) == made  # kept: nothing checked again
+    assert history(history_de, SLUG, catalog, "en") == fresh["en"]
+    assert len(checked) > made
+    made = len(checked)
+    other = replace(catalog, contractor="Andere Beratung GmbH")
+    assert history(history_de, SLUG, other, "de") is not None
+    assert len(checked) > made  # another catalog: made anew
+    made = len(checked)
+    commit(history_de, project(jour_fixe=True, lea="Lea Lang-Berger"), "neu", 16, "v6")
+    assert days(history(history_de, SLUG, catalog, "de") or [])[0][0] == 16
+    assert len(checked) > made
+    assert list((tmp_path / "cache" / "handbook" / "history").iterdir())
+
+
+def git_batch(repo: Path, on: bool):
+    from contextlib import nullcontext
+
+    from generator.history import git as history_git
+
+    return history_git.batch(repo) if on else nullcontext()
+
+
 def test_history_is_capped_and_compares_the_oldest_shown_commit_with_the_one_before(
     history_de: Path, catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -559,3 +653,77 @@ def test_semantic_diff_tells_the_11_keys_in_words_and_never_a_reason(catalog) ->
         "Abgestimmte Rollenverteilung hinzugefügt: 3. Februar 2027 (Lea Lang, Kim Kurz)",
     ]
     assert "GEHEIM" not in "".join(changes + semantic_diff(new, old, "en"))
+
+
+# the history read once for many clients (history/git.py batch) ---------------------------------------
+
+
+def test_the_history_read_once_answers_as_git_does_for_each_client(tmp_path: Path) -> None:
+    """Per client, `git log --follow` and `git log -1` against the one reading of the whole
+    history, on a line of commits with edits, a copy, a deletion and a new file at the same
+    path, renames (one of them from another client's file), a shared chapter changed and a
+    repository in a sub-folder; after a merge, the index steps aside and git answers again."""
+    from generator import layout
+    from generator.history import git as history_git
+
+    top = tmp_path / "top"
+    top.mkdir()
+    git(top, "init", "-q")
+    repo = make_repo(top / "handbuch")
+    a, b = project(), project(lea="Bea Bauer")
+    files = {"a": a, "b": b}
+
+    def write(slug: str, text: str | None) -> None:
+        folder = repo / "projects" / slug
+        if text is None:
+            git(top, "rm", "-q", "-r", str(folder))
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "project.yml").write_text(text, encoding="utf-8")
+
+    steps = [
+        {"a": a, "b": b},
+        {"a": project(key_user="anna")},
+        {"c": other_client(a)},  # a copy of a
+        {"b": None},
+        {"b": project(lea="Bea Neu")},  # the same path again
+        {"e": project(lea="Eva Ende")},
+        {"e": None, "f": other_client(project(lea="Eva Ende"))},  # a rename from another client
+        {"c": other_client(project(accountable="jan"))},
+    ]
+    for day, step in enumerate(steps, 10):
+        for slug, text in step.items():
+            write(slug, text)
+            files[slug] = text
+        git(top, "add", "-A")
+        git(top, "commit", "-q", "-m", f"step {day}", day=day)
+    git(top, "mv", "handbuch/projects/a", "handbuch/projects/a2")  # a rename of the same client
+    (repo / "docs" / "de").mkdir(parents=True, exist_ok=True)
+    (repo / "docs" / "de" / "extra.md").write_text("# Extra\n", encoding="utf-8")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "moved", day=20)
+    slugs = ["a2", "b", "c", "f", "missing"]
+
+    def answers() -> list:
+        found = []
+        for slug in slugs:
+            for limit in (201, 2):
+                found.append(history_git.log(repo, layout.project_file(slug), limit))
+            found.append(history_git.last_commit_time(repo, layout.client_inputs(slug)))
+        return found
+
+    alone = answers()
+    # a2: the move and a's two; b: since it was added again; c: since the copy; f: the rename, e
+    assert [len(x) for x in alone[::3]] == [3, 1, 2, 2, 0]
+    with history_git.batch(repo):
+        assert history_git._index(repo.resolve(), history_git.head(repo) or "") is not None
+        assert answers() == alone
+    git(top, "checkout", "-q", "-b", "side")
+    write("b", project(lea="Bea Seite"))
+    git(top, "commit", "-q", "-am", "side", day=21)
+    git(top, "checkout", "-q", "-")
+    git(top, "merge", "-q", "--no-ff", "-m", "merged", "side", day=22)
+    alone = answers()
+    with history_git.batch(repo):
+        assert history_git._index(repo.resolve(), history_git.head(repo) or "") is None
+        assert answers() == alone

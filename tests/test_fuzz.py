@@ -10,16 +10,20 @@ from hypothesis import strategies as st
 
 from generator.pipeline import build_all
 from generator.project.check import check_all
+from generator.project.schema import INVISIBLE
 from generator.render.pages import render_pages
 from generator.render.view import View
 
 from .conftest import make_repo
 from .synthetic import project_yaml
 
-# What a consultant may type in a one-line text field.
-TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60).filter(
-    lambda s: s.strip()
-)
+# What a consultant may type in a one-line text field: no control characters, and none of the
+# invisible ones check refuses (schema.INVISIBLE, tested on their own).
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="".join(sorted(INVISIBLE))),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: s.strip())
 IDS = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True)
 POSITION = re.compile(r"^projects/p/project\.yml:\d+:\d+: (error|warning|note|accepted): ")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.history import git
-from generator.history.changes import MAX_COMMITS, resolve_blob
+from generator.history.changes import MAX_COMMITS, own_versions, resolve_blob
 from generator.history.differ import distribution_diff
 from generator.layout import project_file
 from generator.project.resolve import Resolved
@@ -41,7 +41,7 @@ def since_agreement(repo: Path, slug: str, current: Resolved, lang: str, kept: d
 def agreed_version(repo: Path, slug: str, current: Resolved, revision: str | None, day) -> tuple[str, Resolved] | None:
     """(commit, the resolved project at it): the named revision, or the last commit of the file
     on or before ``day`` (in the committer's time zone); None when git has no such valid version."""
-    commits = git.log(repo, project_file(slug), MAX_COMMITS)
+    commits = [commit for commit, _ in own_versions(repo, slug, current.catalog, MAX_COMMITS)]
     if revision is not None:
         if not git.is_commit(repo, revision):
             return None

@@ -10,11 +10,15 @@ no entry. History always uses today's role catalog.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import platform
 import re
 from datetime import date
+from functools import cache
 from pathlib import Path
 
-from generator import i18n
+from generator import i18n, keep
 from generator.errors import MissingTool, UsageError, UserError
 from generator.history import git
 from generator.history.differ import semantic_diff
@@ -38,28 +42,114 @@ def history(repo: Path, slug: str, catalog: Catalog, lang: str) -> list[Entry] |
     Each day is the last valid version of that day compared with the version shown before it,
     so a change undone the same day, a version with errors, or a commit that touched only
     what a client never sees (``internal:``, ``feedback:``, absence reasons) gives no entry.
+    The entries are kept (KEPT) by everything they are made of: the versions' commit times,
+    paths and blob ids, the catalog, the language and the code.
     """
-    commits = git.log(repo, project_file(slug), MAX_COMMITS + 1)
-    if not commits:
+    versions = own_versions(repo, slug, catalog, MAX_COMMITS + 1)[::-1]
+    if not versions:
         return None
-    contents = git.blobs(repo, [f"{c.hash}:{c.path}" for c in commits])
-    versions = list(zip(commits, contents, strict=True))[::-1]
+    key = _key(versions, catalog, lang)
+    entries = _read_kept(key)
+    if entries is None:
+        entries = _entries(versions, catalog, lang)
+        KEPT.put(key, json.dumps([[e.day.isoformat(), e.changes] for e in entries], ensure_ascii=False).encode())
+    return entries
+
+
+Version = tuple[git.Commit, tuple[str, bytes] | None]  # a commit and its (blob id, contents)
+
+
+def own_versions(repo: Path, slug: str, catalog: Catalog, limit: int) -> list[Version]:
+    """The client's project file at each commit that touched it, newest first, as far back as it
+    was this client's: git follows a renamed file, and a file renamed from another client's
+    (one client's folder deleted and a new one made of its file, in one commit) would carry
+    that client's history. So a rename is followed only where the versions on both sides
+    name the same client (``client:``); a copy is never followed (git.log)."""
+    commits = git.log(repo, project_file(slug), limit)
+    versions = list(zip(commits, git.objects(repo, [f"{c.hash}:{c.path}" for c in commits]), strict=True))
+    for at in range(1, len(versions)):
+        newer, older = versions[at - 1], versions[at]
+        if newer[0].path == older[0].path:
+            continue
+        client = _client(newer, catalog)
+        if client is None or client != _client(older, catalog):
+            return versions[:at]
+    return versions
+
+
+def _client(version: Version, catalog: Catalog) -> str | None:
+    """The client a version names; None where it cannot be told (missing, or with errors)."""
+    commit, found = version
+    resolved = None if found is None else resolve_blob(found[1], commit.path, catalog)
+    return None if resolved is None else resolved.project.client
+
+
+def _entries(versions: list[Version], catalog: Catalog, lang: str) -> list[Entry]:
+    """The entries from the versions, oldest first. Only the versions that decide are checked:
+    a day's, newest first, until one is valid; a blob seen before is not checked again."""
+    checked: dict[tuple[str, str], Resolved | None] = {}
+
+    def resolved(version: Version) -> Resolved | None:
+        commit, found = version
+        if found is None:
+            return None
+        key = (found[0], commit.path)
+        if key not in checked:
+            checked[key] = resolve_blob(found[1], commit.path, catalog)
+        return checked[key]
+
     shown = None
     if len(versions) > MAX_COMMITS:  # the oldest one only serves as the base of the comparison
-        (base, blob), *versions = versions
-        shown = resolve_blob(blob, base.path, catalog)
-    last_of_day: dict[date, Resolved] = {}
-    for commit, blob in versions:
-        resolved = resolve_blob(blob, commit.path, catalog)
-        if resolved is not None:
-            last_of_day[commit.date.date()] = resolved  # commits come oldest first
+        base, *versions = versions
+        shown = resolved(base)
+    days: dict[date, list[Version]] = {}
+    for version in versions:  # oldest first, in git's order
+        days.setdefault(version[0].date.date(), []).append(version)
     entries = []
-    for day, resolved in sorted(last_of_day.items()):
-        changes = [i18n.LABELS[lang]["ch_created"]] if shown is None else semantic_diff(shown, resolved, lang)
+    for day in sorted(days):
+        last = next((r for r in map(resolved, reversed(days[day])) if r is not None), None)
+        if last is None:
+            continue
+        changes = [i18n.LABELS[lang]["ch_created"]] if shown is None else semantic_diff(shown, last, lang)
         if changes:
             entries.append(Entry(day, changes))
-        shown = resolved
+        shown = last
     return entries[::-1]
+
+
+KEPT = keep.Store("history", limit=5_000)  # a client's entries, by _key
+
+
+def _key(versions: list[Version], catalog: Catalog, lang: str) -> str:
+    h = hashlib.sha256(_made_by() + lang.encode() + b"\0" + repr(catalog).encode("utf-8", "surrogatepass"))
+    for commit, found in versions:
+        h.update(
+            f"\0{commit.date.isoformat()}\0{commit.path}\0{found[0] if found else '-'}".encode("utf-8", "surrogatepass")
+        )
+    return h.hexdigest()
+
+
+def _read_kept(key: str) -> list[Entry] | None:
+    data = KEPT.get(key)
+    if data is None:
+        return None
+    try:
+        return [Entry(date.fromisoformat(day), [str(c) for c in changes]) for day, changes in json.loads(data)]
+    except (ValueError, TypeError):  # not what this code writes
+        return None
+
+
+@cache
+def _made_by() -> bytes:
+    """What shapes a client's entries besides its versions: handbook's code (checking, resolving,
+    comparing, the labels), Python (unicodedata) and the releases of what reads a version."""
+    h = hashlib.sha256(platform.python_version().encode())
+    for dist in ("pyyaml", "phonenumbers", "markdown", "nh3", "tzdata"):
+        h.update(f"\0{dist}={keep.installed(dist)}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for source in sorted(package.rglob("*.py")):
+        h.update(b"\0" + source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return h.digest()
 
 
 def resolve_blob(blob: bytes | None, display: str, catalog: Catalog) -> Resolved | None:
