@@ -166,15 +166,13 @@ def make_bench_repo(root: Path, n: int, commits: int = 0) -> Path:
 
     base = sorted(p for p in repo.rglob("*") if p.is_file() and ".git" not in p.relative_to(repo).parts)
     commit({p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8") for p in base})
+    texts = [project_yaml(i) for i in range(n)]
     for i in range(n):
-        commit({f"projects/client-{i:04d}/project.yml": project_yaml(i)})
+        commit({f"projects/client-{i:04d}/project.yml": texts[i]})
     for edit in range(commits):
-        for i in range(n):
-            text = project_yaml(i)
-            assert f"'030{i:04d}000'" in text
-            commit(
-                {f"projects/client-{i:04d}/project.yml": text.replace(f"'030{i:04d}000'", f"'030{i:04d}9{edit:02d}'")}
-            )
+        for i, text in enumerate(texts):
+            assert f"030{i:04d}000" in text  # with a 9 in it, the new number never reads as octal
+            commit({f"projects/client-{i:04d}/project.yml": text.replace(f"030{i:04d}000", f"030{i:04d}9{edit:02d}")})
     done = subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=stream.getvalue(), capture_output=True)
     if done.returncode != 0:
         sys.exit(f"bench: git fast-import failed: {done.stderr.decode()[-2000:]}")

@@ -272,6 +272,33 @@ def test_a_clients_history_is_kept_by_what_it_is_made_of(
     assert list((tmp_path / "cache" / "handbook" / "history").iterdir())
 
 
+@pytest.mark.parametrize("batch", [99, 1], ids=["each client asks git", "the history read once"])
+def test_no_file_of_a_client_made_from_another_names_what_that_client_had(
+    history_de: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """The whole site (pages, search index, print page, downloads) of a client started from
+    another client's file holds nothing of that client's past: a canary in an old version of
+    the source client, removed before the copy."""
+    from generator import pipeline
+
+    canary = "Kanarienvogel Altkunde"
+    commit(history_de, project(lea=canary), "altes Projekt", 9, "v-old")  # day 9: before the copy
+    source = project(lea="Lea Lang-Berger", jour_fixe=True)
+    commit(history_de, source, "wieder wie vorher", 10, "v-back")
+    (history_de / "projects" / "neu").mkdir()
+    (history_de / "projects" / "neu" / "project.yml").write_text(other_client(source), encoding="utf-8")
+    git(history_de, "add", "-A")
+    git(history_de, "commit", "-q", "-m", "Neukunde aus Beispiel", day=16)
+    monkeypatch.setattr(pipeline, "BATCH_HISTORY", batch)
+    run = pipeline.build_all(history_de, [], tmp_path / "site", jobs=1)
+    assert [o.state for o in run.outcomes] == ["built", "built"]
+    assert canary in (tmp_path / "site" / SLUG / "aenderungen" / "index.html").read_text(encoding="utf-8")
+    for file in (tmp_path / "site" / "neu").rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            assert canary.encode() not in data and b"Beispiel GmbH" not in data, file
+
+
 def git_batch(repo: Path, on: bool):
     from contextlib import nullcontext
 
@@ -658,7 +685,7 @@ def test_semantic_diff_tells_the_11_keys_in_words_and_never_a_reason(catalog) ->
 # the history read once for many clients (history/git.py batch) ---------------------------------------
 
 
-def test_the_history_read_once_answers_as_git_does_for_each_client(tmp_path: Path) -> None:
+def test_the_history_read_once_answers_as_git_does_for_each_client(tmp_path: Path, monkeypatch) -> None:
     """Per client, `git log --follow` and `git log -1` against the one reading of the whole
     history, on a line of commits with edits, a copy, a deletion and a new file at the same
     path, renames (one of them from another client's file), a shared chapter changed and a
@@ -666,6 +693,7 @@ def test_the_history_read_once_answers_as_git_does_for_each_client(tmp_path: Pat
     from generator import layout
     from generator.history import git as history_git
 
+    monkeypatch.setattr(history_git, "CHUNK", 3)  # read in several pieces, as a long history is
     top = tmp_path / "top"
     top.mkdir()
     git(top, "init", "-q")

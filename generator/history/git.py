@@ -198,6 +198,8 @@ def batch(repo: Path) -> Iterator[None]:
     key = repo.resolve()
     fresh = key not in _batched
     _batched.add(key)
+    if _tree(repo):
+        _index(key, head(repo) or "")  # here, once: the workers forked in the block share it
     try:
         yield
     finally:
@@ -213,21 +215,34 @@ class _Index:
     newest: dict[str, int]  # a path, or any folder above it -> the newest commit that changed something there
 
 
+CHUNK = 1000  # commits a git process lists: git keeps every tree it read until it ends
+
+
 @cache
 def _index(repo: Path, at: str) -> _Index | None:
-    """The history up to HEAD (``at``), or None where it has a merge or git fails."""
-    merges = run(repo, "rev-list", "--min-parents=2", "--max-count=1", "HEAD")
+    """The history up to commit ``at`` (HEAD), or None where it has a merge or git fails.
+
+    Read in chunks of CHUNK commits, each by a git process of its own: one `git log` of the
+    whole history held 120 MB at 400 clients and 12,400 commits (the trees it read), one of
+    1,000 commits 33 MB."""
+    merges = run(repo, "rev-list", "--min-parents=2", "--max-count=1", at or "HEAD")
     prefix = run(repo, "rev-parse", "--show-prefix")
-    if merges is None or merges.strip() or prefix is None:
+    if not at or merges is None or merges.strip() or prefix is None:
         return None
-    out = run(
-        repo, "-c", "log.showRoot=true", "-c", "diff.relative=false",
-        "log", "-z", "--no-renames", "--name-status", "--format=%x01%H%x1f%cI%x1f%ct",
-    )  # fmt: skip
-    if out is None:
-        return None
+    chunks: list[bytes] = []
+    while True:
+        out = run(
+            repo, "-c", "log.showRoot=true", "-c", "diff.relative=false", "log", "-z", "--no-renames",
+            "--name-status", "--format=%x01%H%x1f%cI%x1f%ct", f"--max-count={CHUNK}",
+            f"--skip={CHUNK * len(chunks)}", at, "--",
+        )  # fmt: skip
+        if out is None:
+            return None
+        chunks.append(out)
+        if out.count(b"\x01") < CHUNK:
+            break
     try:
-        return _read_index(prefix.decode("utf-8", "replace").strip(), out)
+        return _read_index(prefix.decode("utf-8", "replace").strip(), b"".join(chunks))
     except ValueError:  # not what this format gives: ask git per file
         return None
 
