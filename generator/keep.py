@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import platform
 import secrets
 import stat
 import zlib
@@ -112,6 +113,17 @@ def installed(dist: str) -> str | None:
         if line.startswith("Version:"):
             return line.removeprefix("Version:").strip()
     return found.version
+
+
+def code_digest(dists: tuple[str, ...], folder: Path, pattern: str) -> bytes:
+    """What made a kind of entry, for its keys: Python's release, the releases of ``dists``, and
+    the code of the files in ``folder`` matching ``pattern`` (by name and content)."""
+    h = hashlib.sha256(platform.python_version().encode())
+    for dist in dists:
+        h.update(f"\0{dist}={installed(dist)}".encode())
+    for source in sorted(folder.glob(pattern)):
+        h.update(b"\0" + source.relative_to(folder).as_posix().encode() + b"\0" + source.read_bytes())
+    return h.digest()
 
 
 LIMIT = 20_000  # entries a folder keeps unless its store says otherwise

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import re
 from datetime import date
 from functools import cache
@@ -143,13 +142,8 @@ def _read_kept(key: str) -> list[Entry] | None:
 def _made_by() -> bytes:
     """What shapes a client's entries besides its versions: handbook's code (checking, resolving,
     comparing, the labels), Python (unicodedata) and the releases of what reads a version."""
-    h = hashlib.sha256(platform.python_version().encode())
-    for dist in ("pyyaml", "phonenumbers", "markdown", "nh3", "tzdata"):
-        h.update(f"\0{dist}={keep.installed(dist)}".encode())
     package = Path(__file__).resolve().parent.parent
-    for source in sorted(package.rglob("*.py")):
-        h.update(b"\0" + source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
-    return h.digest()
+    return keep.code_digest(("pyyaml", "phonenumbers", "markdown", "nh3", "tzdata"), package, "**/*.py")
 
 
 def resolve_blob(blob: bytes | None, display: str, catalog: Catalog) -> Resolved | None:

@@ -159,7 +159,7 @@ def last_commit_time(repo: Path, paths: tuple[str, ...]) -> int | None:
     if not _tree(repo):
         return None
     if repo.resolve() in _batched and not any(_GLOB.search(p) for p in paths):
-        index = _index(repo.resolve(), head(repo) or "")
+        index = _index(repo.resolve(), _batched[repo.resolve()])
         if index is not None:
             found = [i for p in paths if (i := index.newest.get(index.prefix + p.rstrip("/"))) is not None]
             return index.commits[min(found)][2] if found else None
@@ -187,7 +187,7 @@ def committed(repo: Path, folder: str = "projects/") -> tuple[str, ...]:
 # simplification is git's own), and a file added by a commit that also deleted a file (perhaps
 # a rename, which log() follows) is asked of git itself.
 
-_batched: set[Path] = set()
+_batched: dict[Path, str] = {}  # repository -> the HEAD its history was read at
 _GLOB = re.compile(r"[*?\[\\:]")  # pathspec magic: git's own matching decides
 
 
@@ -197,14 +197,15 @@ def batch(repo: Path) -> Iterator[None]:
     is read once, not once per client."""
     key = repo.resolve()
     fresh = key not in _batched
-    _batched.add(key)
-    if _tree(repo):
-        _index(key, head(repo) or "")  # here, once: the workers forked in the block share it
+    if fresh:
+        _batched[key] = head(repo) or ""
+        if _batched[key]:
+            _index(key, _batched[key])  # here, once: the workers forked in the block share it
     try:
         yield
     finally:
         if fresh:
-            _batched.discard(key)
+            del _batched[key]
 
 
 @dataclass(frozen=True)
@@ -225,9 +226,11 @@ def _index(repo: Path, at: str) -> _Index | None:
     Read in chunks of CHUNK commits, each by a git process of its own: one `git log` of the
     whole history held 120 MB at 400 clients and 12,400 commits (the trees it read), one of
     1,000 commits 33 MB."""
-    merges = run(repo, "rev-list", "--min-parents=2", "--max-count=1", at or "HEAD")
+    if not at:
+        return None
+    merges = run(repo, "rev-list", "--min-parents=2", "--max-count=1", at)
     prefix = run(repo, "rev-parse", "--show-prefix")
-    if not at or merges is None or merges.strip() or prefix is None:
+    if merges is None or merges.strip() or prefix is None:
         return None
     chunks: list[bytes] = []
     while True:
@@ -268,7 +271,7 @@ def _read_index(prefix: str, out: bytes) -> _Index:
 
 def _log_from_index(repo: Path, file: str, limit: int) -> list[Commit] | None:
     """``log`` from the index; None where git must answer itself (see above)."""
-    index = _index(repo.resolve(), head(repo) or "")
+    index = _index(repo.resolve(), _batched[repo.resolve()])
     if index is None:
         return None
     path = index.prefix + file

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -37,12 +36,7 @@ _used: dict[str, dict[str, Any]] | None = None  # the same, written down during 
 
 @cache
 def _made_by() -> bytes:
-    h = hashlib.sha256(platform.python_version().encode())
-    for dist in _RELEASES:
-        h.update(f"\0{dist}={keep.installed(dist)}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(source.name.encode() + b"\0" + source.read_bytes())
-    return h.digest()
+    return keep.code_digest(_RELEASES, Path(__file__).parent, "*.py")
 
 
 def digest(text: str) -> str:
