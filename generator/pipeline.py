@@ -32,13 +32,12 @@ from generator.builder import output as outdir
 from generator.errors import BuildError, UsageError
 from generator.history import git
 from generator.layout import INTERNAL, Repo
-from generator.project.check import CheckRun, ProjectResult, check_all, check_project, load_catalog, select
-from generator.project.pages import read_chapters, read_pages
-from generator.project.resolve import Resolved
+from generator.project.clients import CheckRun, ProjectResult, select
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor  # imported by _pool, where there are workers
 
+    from generator.project.resolve import Resolved
     from generator.render.site import ClientInputs, Site
     from generator.render.view import View
 
@@ -161,6 +160,7 @@ def read_inputs(repo: Path, slug: str, resolved: Resolved, warm: Warm | None = N
     (``warm``: git is asked again only after a commit)."""
     from generator.exports import downloads
     from generator.history.agreement import since_agreement
+    from generator.project.pages import read_chapters, read_pages
     from generator.render.site import ClientInputs
     from generator.render.view import View
 
@@ -252,6 +252,7 @@ def build_internal(
     client with errors never stops it."""
     from generator.history.agreement import since_agreement
     from generator.portfolio import site
+    from generator.project.check import check_all
 
     start = time.perf_counter()
     run = check_all(repo)
@@ -324,7 +325,7 @@ def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Opti
         for s in chosen
         if force or not incremental.is_current(repo, out, s, options.engine) or (options.pdf and not has_pdf(out, s))
     ]
-    catalog, catalog_problems = load_catalog(repo) if todo else (None, [])
+    catalog, catalog_problems = _catalog(repo) if todo else (None, [])
     run = BuildRun(CheckRun(catalog, [], problems + catalog_problems))
     outcomes = {s: Outcome(s, "skipped", reason="unchanged") for s in chosen if s not in todo}
     if todo and catalog is None:
@@ -351,8 +352,18 @@ def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Opti
     return run
 
 
+def _catalog(repo: Path):
+    """The checked catalog and its problems; the checker is imported here, so that a run with
+    nothing to build loads none of it."""
+    from generator.project.check import load_catalog
+
+    return load_catalog(repo)
+
+
 def _build_one(repo: Path, slug: str, out: Path, catalog, options: Options) -> tuple[Outcome, ProjectResult]:
     """Check and build one client; the result keeps its diagnostics, not the model."""
+    from generator.project.check import check_project
+
     result = check_project(repo, slug, catalog)
     outcome = build_client(repo, result, out, options)
     result.resolved = None
@@ -379,6 +390,7 @@ _worker_catalog: dict = {}
 
 def _worker_build(repo: Path, slug: str, out: Path, options: Options) -> tuple[Outcome, ProjectResult]:
     from generator.diagrams import svg
+    from generator.project.check import load_catalog
 
     _prepare(options)
     svg.DEFAULT_JOBS = 1

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TextIO
 
-from generator.project.check import CheckRun
+from generator.project.clients import CheckRun
 from generator.project.diagnostics import Diagnostic
 
 _COLOURS = {

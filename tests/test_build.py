@@ -248,3 +248,25 @@ def test_a_one_client_build_starts_no_pool_and_leaves_what_it_loaded_out_of_the_
     result = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "True"]
+
+
+def test_a_build_with_nothing_to_build_loads_no_checker_renderer_or_engine(tmp_path: Path) -> None:
+    """The second build of an unchanged client reads its record and ends: it imports neither the
+    checker (its schema, YAML, Markdown) nor the renderer, nor an engine, nor importlib.metadata
+    (keep.installed reads the releases itself). Each of these cost a no-op build time."""
+    repo = make_repo(tmp_path, {"one": MINIMAL, "two": MINIMAL})
+    assert handbook(repo, "build").stdout.splitlines()[-1].startswith("2 built, 0 skipped")
+    heavy = [
+        "generator.project.check", "generator.project.schema", "generator.render.site", "generator.builder.project",
+        "yaml", "markdown", "jinja2", "mkdocs", "importlib.metadata",
+    ]  # fmt: skip
+    probe = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        "code = main(['build'])\n"
+        f"print(code, [m for m in {heavy!r} if m in sys.modules])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "0 built, 2 skipped" in result.stdout, result.stdout
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout

@@ -127,3 +127,46 @@ def test_a_holiday_table_read_back_is_the_one_computed(cache_home: Path, monkeyp
     assert dates._holiday_countries() == countries and {"DE", "GB", "CH"} <= countries
     dates._holiday_table.cache_clear()
     dates._holiday_countries.cache_clear()
+
+
+def test_installed_names_the_release_importlib_metadata_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """keep.installed reads the metadata folders on sys.path itself (importing importlib.metadata
+    cost a build with nothing to build a tenth): for every distribution of this environment, and
+    for names spelt otherwise, it answers as importlib.metadata.version does."""
+    from importlib import metadata
+
+    names = {d.metadata["Name"] for d in metadata.distributions()}
+    assert len(names) > 20
+    spelt = {n.upper() for n in names} | {n.replace("-", "_") for n in names} | {"no-such-distribution-x"}
+    for name in sorted(names | spelt):
+        try:
+            expected: str | None = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = None
+        keep.installed.cache_clear()
+        assert keep.installed(name) == expected, name
+
+
+def test_installed_finds_dist_and_egg_info_in_path_order_and_asks_importlib_for_a_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "Some_Tool-2.0.dist-info").mkdir(parents=True)
+    (first / "Some_Tool-2.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: some-tool\nVersion: 2.0\n\nVersion: 9 (the description)\n", encoding="utf-8"
+    )
+    (second / "some_tool-1.0.dist-info").mkdir(parents=True)
+    (second / "some_tool-1.0.dist-info" / "METADATA").write_text("Name: some-tool\nVersion: 1.0\n", encoding="utf-8")
+    (second / "old.thing-0.5-py3.11.egg-info").write_text("Name: old.thing\nVersion: 0.5\n", encoding="utf-8")
+    monkeypatch.setattr("sys.path", [str(tmp_path / "missing"), str(first), str(second)])
+    for name, expected in (("some-tool", "2.0"), ("Some.Tool", "2.0"), ("old-thing", "0.5"), ("absent", None)):
+        keep.installed.cache_clear()
+        assert keep.installed(name) == expected, name
+    zipped = tmp_path / "lib.zip"
+    zipped.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive on sys.path: importlib's to read
+    monkeypatch.setattr("sys.path", [str(zipped), str(second)])
+    asked = []
+    monkeypatch.setattr(keep, "_installed_by_importlib", lambda dist: asked.append(dist) or "from importlib")
+    keep.installed.cache_clear()
+    assert keep.installed("some-tool") == "from importlib" and asked == ["some-tool"]
+    keep.installed.cache_clear()

@@ -13,13 +13,13 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.builder import engines, printpage, project
-from generator.builder.fastpaths import disk
+from generator.builder import engines
 from generator.builder.output import claim, locked, recover, staged, swap_in
-from generator.builder.verify import verify_site
 from generator.builder.warm import FirstPage, Laps
 from generator.errors import BuildError
 
+# What only building needs is imported in build() and generate(): `handbook build` with nothing
+# to build, and the command line (which names the engines), import none of it.
 if TYPE_CHECKING:  # a type only: `handbook build` with nothing to build imports no renderer
     from generator.render.site import Site
 
@@ -40,6 +40,10 @@ def build(
     ``first`` (`handbook serve`): the page to publish as soon as it is made, before the rest.
     ``name``: what the site is called from one run to the next (repository and client), under
     which MkDocs' fast paths keep its converted pages for the next build (fastpaths/disk.py)."""
+    from generator.builder import printpage, project
+    from generator.builder.fastpaths import disk
+    from generator.builder.verify import verify_site
+
     chosen = engines.get(engine)
     laps = first.laps if first is not None else Laps()
     config_file = project.write(site, stage / "src", base_config, chosen, js=site.scripts)
@@ -64,4 +68,6 @@ def build(
 
 def generate(site: Site, folder: Path, base_config: Path, engine: str) -> Path:
     """The portable project of ``site`` in ``folder`` (new): builds wherever it is copied."""
+    from generator.builder import project
+
     return project.write(site, folder, base_config, engines.get(engine), portable=True)

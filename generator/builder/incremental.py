@@ -24,13 +24,31 @@ CACHE_DIR = ".handbook-cache"
 
 
 def _hash_tree(h: hashlib._Hash, root: Path, base: Path) -> None:
+    """Each file under ``root`` (or ``root``, a file), by its path from ``base`` and content."""
+    skip = len(str(base)) + 1
+    for file in _files(root):
+        h.update(file[skip:].encode() + b"\0")
+        with open(file, "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
+
+
+def _files(root: Path) -> list[str]:
+    """The files under ``root`` (``root`` itself if it is one) in path order, without bytecode
+    folders or what a link to a folder holds: ``os.scandir``, as pathlib's ``rglob`` cost a
+    build with nothing to build 0.2 ms a client."""
     if root.is_file():
-        files = [root]
-    else:
-        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for file in files:
-        h.update(file.relative_to(base).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(file.read_bytes()).digest())
+        return [str(root)]
+    found: list[str] = []
+    folders = [str(root)] if root.is_dir() else []
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                elif entry.is_file():
+                    found.append(entry.path)
+    return sorted(found, key=lambda path: path.split(os.sep))
 
 
 # every package whose release can change a site's bytes

@@ -1,14 +1,18 @@
-"""The check pipeline: load -> shape -> resolve -> rules, for the catalog and every project."""
+"""The check pipeline: load -> shape -> resolve -> rules, for the catalog and every project.
+
+Which clients a run takes and what checking them found are in clients.py (light: a build
+with nothing to build imports none of this)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from generator.errors import UsageError, UserError
-from generator.layout import CATALOG, SLUG, project_file
+from generator.errors import UserError
+from generator.layout import CATALOG, project_file
 from generator.project import format as fmt
+from generator.project.clients import CheckRun, ProjectResult, select
 from generator.project.diagnostics import Diagnostic, Pos, did_you_mean, has_errors
 from generator.project.model import Catalog
 from generator.project.pages import read_pages, unsafe_html
@@ -17,32 +21,9 @@ from generator.project.rules import check_rules
 from generator.project.schema import INVALID, Ctx
 from generator.project.yamlload import Map, load_file, parse_mapping
 
+# CheckRun, ProjectResult and select are clients.py's, named here too, where callers have found them
+__all__ = ["CheckRun", "ProjectResult", "check_all", "check_project", "check_source", "load_catalog", "select"]
 _PARENT = re.compile(r"^(.*?)(\.[^.\[\]]+|\[\d+\])$")
-
-
-@dataclass
-class ProjectResult:
-    slug: str
-    file: str
-    resolved: Resolved | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.resolved is not None and not has_errors(self.diagnostics)
-
-
-@dataclass
-class CheckRun:
-    catalog: Catalog | None
-    results: list[ProjectResult]
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # catalog and folder problems
-
-    def all_diagnostics(self) -> list[Diagnostic]:
-        out = list(self.diagnostics)
-        for result in self.results:
-            out += result.diagnostics
-        return out
 
 
 def locator(locations: dict[str, Pos], fallback: Pos):
@@ -179,40 +160,6 @@ def apply_accepts(diagnostics: list[Diagnostic], accepts: list, locate) -> list[
             )
             out.append(Diagnostic(locate(path), path, message, "warning", "stale-accept"))
     return out
-
-
-def discover(repo: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Client slugs under projects/, and problems with folder names."""
-    slugs, problems = [], []
-    base = repo / "projects"
-    for entry in sorted(base.iterdir()) if base.is_dir() else []:
-        if not entry.is_dir() or entry.name.startswith((".", "_")):
-            continue
-        display = f"projects/{entry.name}"
-        if not SLUG.fullmatch(entry.name):
-            problems.append(
-                Diagnostic(
-                    Pos(display, 1, 1),
-                    "",
-                    f"folder name '{entry.name}' is not a valid "
-                    "client slug (lower-case letters, digits and '-', at most 63)",
-                )
-            )
-        elif not (entry / "project.yml").is_file():
-            problems.append(Diagnostic(Pos(display, 1, 1), "", "this client folder has no project.yml"))
-        else:
-            slugs.append(entry.name)
-    return slugs, problems
-
-
-def select(repo: Path, wanted: list[str]) -> tuple[list[str], list[Diagnostic]]:
-    slugs, problems = discover(repo)
-    if not wanted:
-        return slugs, problems
-    for slug in wanted:
-        if slug not in slugs:
-            raise UsageError(f"no client project '{slug}' in projects/{did_you_mean(slug, slugs)}")
-    return list(dict.fromkeys(wanted)), [p for p in problems if any(f"/{s}" in p.pos.file for s in wanted)]
 
 
 def check_all(repo: Path, wanted: list[str] | None = None) -> CheckRun:
