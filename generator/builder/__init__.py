@@ -19,8 +19,8 @@ from generator.builder.warm import FirstPage, Laps
 from generator.errors import BuildError
 
 # What only building needs is imported in build() and generate(): `handbook build` with nothing
-# to build, and the command line (which names the engines), import none of it.
-if TYPE_CHECKING:  # a type only: `handbook build` with nothing to build imports no renderer
+# to build, and the command line (which names the engines), import none of it, nor the renderer.
+if TYPE_CHECKING:
     from generator.render.site import Site
 
 __all__ = ["FirstPage", "Laps", "build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
