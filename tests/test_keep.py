@@ -129,7 +129,7 @@ def test_a_holiday_table_read_back_is_the_one_computed(cache_home: Path, monkeyp
     dates._holiday_countries.cache_clear()
 
 
-def test_installed_names_the_release_importlib_metadata_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_installed_names_the_release_importlib_metadata_names() -> None:
     """keep.installed reads the metadata folders on sys.path itself (importing importlib.metadata
     cost a build with nothing to build a tenth): for every distribution of this environment, and
     for names spelt otherwise, it answers as importlib.metadata.version does."""
