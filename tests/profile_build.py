@@ -25,13 +25,13 @@ from pathlib import Path
 from .bench import EPOCH, make_bench_repo
 
 STAGES = [  # (module, attribute path, label)
-    ("generator.pipeline", "check_project", "check"),
+    ("generator.project.check", "check_project", "check"),
     ("generator.pipeline", "read_inputs", "read: git history, files, downloads"),
     ("generator.pipeline", "draw", "diagrams (dot)"),
     ("generator.render.site", "client_site", "render: our pages and print page"),
     ("generator.builder.project", "write", "project written for the engine"),
     ("generator.builder.printpage", "assemble", "print page assembled"),
-    ("generator.builder", "verify_site", "third-party check"),
+    ("generator.builder.verify", "verify_site", "third-party check"),
     ("generator.builder.engines.MkDocs", "build", "MkDocs, total"),
     ("mkdocs.config", "load_config", "  config"),
     ("mkdocs.structure.pages", "Page.render", "  Markdown conversion"),
