@@ -42,15 +42,23 @@ STAGES = [  # (module, attribute path, label)
 ]
 
 
+def resolve(module: str, path: str) -> tuple[object, str]:
+    """The object that holds the stage's function, and the function's name in it."""
+    try:
+        owner: object = importlib.import_module(module)
+    except ModuleNotFoundError:  # a class: generator.builder.engines.MkDocs
+        parent, _, name = module.rpartition(".")
+        owner = getattr(importlib.import_module(parent), name)
+    *parents, name = path.split(".")
+    for part in parents:
+        owner = getattr(owner, part)
+    getattr(owner, name)  # a stage that moved fails here, with its name
+    return owner, name
+
+
 def instrument(times: collections.Counter) -> None:
     for module, path, label in STAGES:
-        parts = module.split(".")
-        owner = importlib.import_module(module) if module != "generator.builder.engines.MkDocs" else None
-        if owner is None:
-            owner = getattr(importlib.import_module(".".join(parts[:-1])), parts[-1])
-        *parents, name = path.split(".")
-        for part in parents:
-            owner = getattr(owner, part)
+        owner, name = resolve(module, path)
         original = getattr(owner, name)
 
         def timed(*args, _original=original, _label=label, **kwargs):

@@ -496,3 +496,14 @@ def test_a_start_tag_read_before_is_read_the_same_by_the_raw_html_pass() -> None
         htmlblock._READ.clear()
         assert raw_html_pass(text, fast=True) == kept, repr(text)
     assert sum(htmlblock.extract(markdown.Markdown(), text) is not None for text in sources) > 500
+
+
+def test_every_stage_the_profiler_times_still_exists() -> None:
+    """`make profile` wraps functions by name; one that moved must fail here, not in the tool."""
+    from tests import profile_build
+
+    for module, path, label in profile_build.STAGES:
+        owner, name = profile_build.resolve(module, path)
+        assert callable(getattr(owner, name)), label
+    with pytest.raises(AttributeError):
+        profile_build.resolve("generator.pipeline", "no_such_stage")
