@@ -507,3 +507,78 @@ def test_every_stage_the_profiler_times_still_exists() -> None:
         assert callable(getattr(owner, name)), label
     with pytest.raises(AttributeError):
         profile_build.resolve("generator.pipeline", "no_such_stage")
+
+
+def random_nav(rng: random.Random, docs: Path, depth: int = 0, prefix: str = "") -> list:
+    """A nav of pages (at several folder depths), sections, section index pages and links."""
+    items: list = []
+    for i in range(rng.randint(4, 7) if depth == 0 else rng.randint(1, 4 if depth < 2 else 2)):
+        kind = rng.choice(["page", "page", "section", "section", "link"] if depth < 3 else ["page", "page", "link"])
+        name = f"{prefix}s{depth}i{i}"
+        if kind == "link":
+            items.append({f"Link {name}": rng.choice(["https://example.org/x", "../elsewhere/", "#top"])})
+        elif kind == "page":
+            path = f"{rng.choice(['', 'a/', 'a/b/', f'{name}/'])}{name}.md"
+            (docs / path).parent.mkdir(parents=True, exist_ok=True)
+            (docs / path).write_text(f"# {name}\n\n## Part {name}\n\ntext\n", encoding="utf-8")
+            items.append({f"Page {name}": path} if rng.random() < 0.7 else path)
+        else:
+            children = random_nav(rng, docs, depth + 1, f"{name}-")
+            if rng.random() < 0.5:  # a section index page (navigation.indexes)
+                index = f"{name}/index.md"
+                (docs / index).parent.mkdir(parents=True, exist_ok=True)
+                (docs / index).write_text(f"# Index {name}\n", encoding="utf-8")
+                children.insert(0, index)
+            items.append({f"Section {name}": children})
+    return items
+
+
+FEATURE_SETS = [
+    ["navigation.indexes", "navigation.prune"], [], ["navigation.sections"], ["navigation.tabs", "navigation.sections"],
+    ["navigation.expand", "navigation.indexes"], ["navigation.tabs", "navigation.prune", "toc.integrate"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_nav_memo_builds_what_materials_nav_builds(tmp_path: Path, monkeypatch, seed: int) -> None:
+    """Random navigations, each feature set: every page the same with the memo as without it."""
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.builder.fastpaths import navmemo
+
+    engine.install()
+    assert engine.status()["navmemo"] == "on"
+    rng = random.Random(seed)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    nav = ["index.md", *random_nav(rng, docs)]
+    if seed % 4 == 3:  # a page the nav lists twice
+        nav.append(
+            {"Again": next(str(p.relative_to(docs)) for p in sorted(docs.rglob("*.md")) if p.name != "index.md")}
+        )
+    config = {
+        "site_name": "Nav",
+        "nav": nav,
+        "theme": {"name": "material", "features": FEATURE_SETS[seed % len(FEATURE_SETS)]},
+    }
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+    def built(name: str) -> dict[str, bytes]:
+        build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / name)))
+        return {str(p.relative_to(tmp_path / name)): p.read_bytes() for p in (tmp_path / name).rglob("*.html")}
+
+    navmemo.MEMO.reset(None)
+    memo = built("memo")
+    assert navmemo.MEMO.html, "the memo was not used"
+    with monkeypatch.context() as off:
+        off.setattr(navmemo, "_is_materials", lambda context, macro: False)
+        navmemo.MEMO.reset(None)
+        stock = built("stock")
+        assert not navmemo.MEMO.html
+    assert memo.keys() == stock.keys() and len(memo) >= 4
+    for name in stock:
+        assert memo[name] == stock[name], name

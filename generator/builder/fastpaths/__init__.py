@@ -8,6 +8,8 @@ result identical to it; `make bench` compares every page of A and B byte for byt
              kept for the next run, the theme's file list read once, mkdocs.yml
              parsed with libyaml; a missing attribute in a template is found missing
              without Jinja's two exceptions.
+- navmemo:   Material's navigation items off the current page's way are rendered once per
+             build and set of relative links, not once per page.
 - mdfast:    Markdown's inline pass skips patterns whose expression finds nothing;
              block-level tag lookups use a set.
 - htmlblock: Markdown's raw-HTML pass reads well-formed HTML with regular expressions
@@ -44,6 +46,7 @@ from generator.keep import installed
 # they check each tag against that parser's own expressions, and tests/test_engine.py compares)
 TESTED: dict[str, dict[str, str]] = {
     "theme": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "3.1.6"},
+    "navmemo": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "3.1.6"},
     "mdfast": {"markdown": "3.11.3"},
     "htmlblock": {"markdown": "3.11.3", "python": "3.11"},  # html.parser is the standard library's
     "search": {"mkdocs-material": "9.8.2", "python": "3.11"},
