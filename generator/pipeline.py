@@ -19,7 +19,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -116,16 +116,19 @@ def build_client(
     slug, view = result.slug, View(result.resolved)
     laps = warm.laps if warm else builder.Laps()
     try:
-        inputs = read_inputs(repo, slug, result.resolved, warm)  # files, git history, the time stamp
-        laps.lap("read")
-        inputs = replace(inputs, svgs=draw(view, warm.diagrams if warm else None))  # dot
-        laps.lap("diagrams")
+        with ThreadPoolExecutor(1) as beside:  # dot draws while the files and git history are read
+            drawing = beside.submit(draw, view, warm.diagrams if warm else None)
+            inputs = read_inputs(repo, slug, result.resolved, warm)  # files, git history, the time stamp
+            laps.lap("read")
+            inputs = replace(inputs, svgs=drawing.result())
+            laps.lap("diagrams")
         site = client_site(view, inputs)  # pure: model and inputs in, pages and files out
         laps.lap("render")
         with builder.staged(out, slug) as stage:
             first = warm.first if warm else None
-            kept_as = f"{repo.resolve()}\0{slug}"  # the fast paths' name for this site between runs
-            html = builder.build(site, stage, Repo(repo).base_config, options.engine, epoch(inputs), first, kept_as)
+            html = builder.build(
+                site, stage, Repo(repo).base_config, options.engine, epoch(inputs), first, kept_as(repo, slug)
+            )
             if options.pdf or has_pdf(out, slug):
                 print_pdf(html, html / pdf_name(view.lang))
                 laps.lap("PDF")
@@ -138,6 +141,11 @@ def build_client(
     except OSError as exc:  # a full disk, a read-only folder: this client fails, the others go on
         return Outcome(slug, "failed", time.perf_counter() - start, f"{_cannot_write(exc)}; previous site kept")
     return Outcome(slug, "built", time.perf_counter() - start)
+
+
+def kept_as(repo: Path, slug: str) -> str:
+    """The fast paths' name for a client's site from one run to the next (fastpaths/disk.py)."""
+    return f"{repo.resolve()}\0{slug}"
 
 
 def generate_client(repo: Path, result: ProjectResult, out: Path, engine: str = engines.DEFAULT) -> Path:
@@ -325,6 +333,14 @@ def _build_all(repo, chosen, problems, out, progress, jobs, force, options: Opti
         for s in chosen
         if force or not incremental.is_current(repo, out, s, options.engine) or (options.pdf and not has_pdf(out, s))
     ]
+    # one site to build: a helper process readies the engine on the spare core meanwhile
+    with builder.ahead.ready(
+        kept_as(repo, todo[0]) if len(todo) == 1 else None, options.engine, Repo(repo).base_config
+    ):
+        return _build_todo(repo, chosen, todo, problems, out, progress, jobs, options)
+
+
+def _build_todo(repo, chosen, todo, problems, out, progress, jobs, options: Options) -> BuildRun:
     catalog, catalog_problems = _catalog(repo) if todo else (None, [])
     run = BuildRun(CheckRun(catalog, [], problems + catalog_problems))
     outcomes = {s: Outcome(s, "skipped", reason="unchanged") for s in chosen if s not in todo}
@@ -377,7 +393,7 @@ def _prepare(options: Options) -> None:
     from generator.render.pages import environment
 
     keep.enable()
-    if options.engine == "mkdocs":
+    if options.engine == "mkdocs" and not builder.ahead.active():  # a helper readies it instead
         from generator.builder import fastpaths
 
         fastpaths.install(keep_templates=True)

@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.builder import engines
+from generator.builder import ahead, engines
 from generator.builder.output import claim, locked, recover, staged, swap_in
 from generator.builder.warm import FirstPage, Laps
 from generator.errors import BuildError
@@ -23,7 +23,19 @@ from generator.errors import BuildError
 if TYPE_CHECKING:
     from generator.render.site import Site
 
-__all__ = ["FirstPage", "Laps", "build", "claim", "engines", "generate", "locked", "recover", "staged", "swap_in"]
+__all__ = [
+    "FirstPage",
+    "Laps",
+    "ahead",
+    "build",
+    "claim",
+    "engines",
+    "generate",
+    "locked",
+    "recover",
+    "staged",
+    "swap_in",
+]
 
 
 def build(
@@ -50,8 +62,12 @@ def build(
     laps.lap("write project")
     html = stage / "html"
     if isinstance(chosen, engines.MkDocs):
-        with disk.site(name) if name else nullcontext():
-            chosen.build(config_file, html, epoch, first)
+        readied = ahead.build(name, config_file, html, epoch) if first is None else None
+        if readied is not None:  # a helper process readied MkDocs meanwhile (ahead.py) and built it
+            engines.fail_on(readied)
+        else:
+            with disk.site(name) if name else nullcontext():
+                chosen.build(config_file, html, epoch, first)
     else:
         chosen.build(config_file, html, epoch)
     laps.lap("engine, other pages")

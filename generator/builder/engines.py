@@ -118,8 +118,13 @@ class MkDocs(Engine):
                 from generator.builder.fastpaths.firstpage import prepare as hook
 
                 prepare = hook(first)
-        if messages := api_build("mkdocs", config_file, site_dir, epoch, prepare):
-            raise BuildError("mkdocs: " + "; ".join(messages))
+        fail_on(api_build("mkdocs", config_file, site_dir, epoch, prepare))
+
+
+def fail_on(messages: list[str]) -> None:
+    """MkDocs' warnings (api_build) fail the site."""
+    if messages:
+        raise BuildError("mkdocs: " + "; ".join(messages))
 
 
 class ProperDocs(Engine):
