@@ -4,7 +4,8 @@ It takes a Site (render/site.py), writes it as a project the chosen engine build
 into a staging folder, checks the result (nothing from a third party), and swaps it in
 whole. Also here: the output folder's safety (output.py), the incremental build's record
 (incremental.py), the helper that readies MkDocs on the spare core for a one-client build
-(ahead.py), the fast paths that make many builds in one process cheap (fastpaths/) and the CSS, JavaScript and theme overrides every site gets (assets/).
+(ahead.py), the fast paths that make many builds in one process cheap (fastpaths/) and the
+CSS, JavaScript and theme overrides every site gets (assets/).
 """
 
 from __future__ import annotations
