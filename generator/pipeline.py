@@ -463,17 +463,8 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
 
 
 def _end_with_parent(parent: int) -> None:
-    """A worker ends when the build that started it ends, however it ends (killed, too): the
-    kernel sends it SIGTERM when its parent dies (Linux), and it checks once at start."""
-    try:
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the parent's pool still ends its workers normally
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
+    """A worker ends when the build that started it ends: SIGTERM when its parent dies."""
+    builder.ahead.end_with_parent(parent, signal.SIGTERM)
 
 
 def _serial(repo: Path, slugs: list[str], out: Path, catalog, options: Options):

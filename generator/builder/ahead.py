@@ -48,7 +48,7 @@ class Helper:
                 os.closerange(3, requests)
                 os.closerange(requests + 1, replies)
                 os.closerange(replies + 1, 1 << 16)
-                _end_with(os.getppid())
+                end_with_parent(os.getppid())
                 _serve(name, base_config, requests, replies)
                 code = 0
             finally:
@@ -208,13 +208,14 @@ def _exactly(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _end_with(parent: int) -> None:
-    """The helper ends when this process ends, however it ends (Linux: SIGKILL on its death)."""
+def end_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
+    """This process (a helper, a worker) ends when ``parent`` ends, however it ends (killed,
+    too): the kernel sends it ``signum`` when its parent dies (Linux), and it checks once here."""
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pipe's end (a helper), the pool (a worker)
         pass
     if os.getppid() != parent:
         os._exit(1)
