@@ -104,7 +104,9 @@ def test_key_order_changes_nothing(tmp_path: Path, seed: int) -> None:
 
 
 def test_killed_build_leaves_old_or_new_site_and_recovers(tmp_path: Path) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000"}
+    scratch = tmp_path / "scratch"  # what killed builds leave in memory stays in this test's folder
+    scratch.mkdir()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "HANDBOOK_SCRATCH": str(scratch)}
     clients = {f"kunde-{i}": project_yaml(i) for i in range(6)}
     repo = make_repo(tmp_path / "repo", clients)
     assert build(repo, env=env).returncode == 0

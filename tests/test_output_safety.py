@@ -103,9 +103,11 @@ def test_two_real_builds_at_once_never_both_swap(tmp_path: Path) -> None:
 
 def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {f"kunde-{i}": project_yaml(i) for i in range(8)})
+    (tmp_path / "scratch").mkdir()  # what the killed workers leave in memory stays in this test's folder
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "--jobs", "2"],
         cwd=repo,
+        env={**os.environ, "HANDBOOK_SCRATCH": str(tmp_path / "scratch")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -135,6 +137,7 @@ def test_a_write_error_fails_that_client_with_a_message_and_the_others_build(
         return real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr("generator.builder.project.shutil.copyfile", copyfile)
+    monkeypatch.setenv("HANDBOOK_SCRATCH", "")  # each project in its client's staging folder: told apart by path
     run = build_all(repo, [], repo / "site", jobs=1)
     by_slug = {o.slug: o for o in run.outcomes}
     assert by_slug["zwei"].state == "built"

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.builder import scratch
+
 from .conftest import make_repo
 from .test_changes import git
 from .test_cli import MINIMAL
@@ -55,12 +57,18 @@ def save(file: Path, text: str) -> None:
     os.replace(tmp, file)
 
 
+def serve_folders() -> set[Path]:
+    """The temporary sites of `handbook serve`: in memory (builder/scratch.py), else the temp folder."""
+    places = (scratch.ROOT, Path(tempfile.gettempdir()))
+    return {p for place in places if place.is_dir() for p in place.glob("handbook-serve-*")}
+
+
 class Serve:
     """`handbook serve SLUG --port 0` in a process of its own."""
 
     def __init__(self, repo: Path, slug: str, env: dict[str, str] | None = None) -> None:
         self.slug = slug
-        self.before = set(Path(tempfile.gettempdir()).glob("handbook-serve-*"))
+        self.before = serve_folders()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", slug, "--port", "0"],
             cwd=repo,
@@ -103,7 +111,7 @@ class Serve:
         return self.settled(version)
 
     def folder(self) -> Path:
-        made = set(Path(tempfile.gettempdir()).glob("handbook-serve-*")) - self.before
+        made = serve_folders() - self.before
         found = [p for p in made if (p / self.slug).is_dir()]
         assert len(found) == 1, found
         return found[0] / self.slug

@@ -3,7 +3,7 @@
 It takes a Site (render/site.py), writes it as a project the chosen engine builds, builds it
 into a staging folder, checks the result (nothing from a third party), and swaps it in
 whole. Also here: the output folder's safety (output.py), the incremental build's record
-(incremental.py), the helper that readies MkDocs on the spare core for a one-client build
+(incremental.py), the room in memory the project is written to (scratch.py), the helper that readies MkDocs on the spare core for a one-client build
 (ahead.py), the fast paths that make many builds in one process cheap (fastpaths/) and the
 CSS, JavaScript and theme overrides every site gets (assets/).
 """
@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.builder import ahead, engines
+from generator.builder import ahead, engines, scratch
 from generator.builder.output import claim, locked, recover, staged, swap_in
 from generator.builder.warm import FirstPage, Laps
 from generator.errors import BuildError
@@ -59,18 +59,19 @@ def build(
 
     chosen = engines.get(engine)
     laps = first.laps if first is not None else Laps()
-    config_file = project.write(site, stage / "src", base_config, chosen, js=site.scripts)
-    laps.lap("write project")
     html = stage / "html"
-    if isinstance(chosen, engines.MkDocs):
-        readied = ahead.build(name, config_file, html, epoch) if first is None else None
-        if readied is not None:  # a helper process readied MkDocs meanwhile (ahead.py) and built it
-            engines.fail_on(readied)
+    with scratch.project_folder(stage, _size(site)) as src:  # in memory where there is room
+        config_file = project.write(site, src, base_config, chosen, js=site.scripts)
+        laps.lap("write project")
+        if isinstance(chosen, engines.MkDocs):
+            readied = ahead.build(name, config_file, html, epoch) if first is None else None
+            if readied is not None:  # a helper process readied MkDocs meanwhile (ahead.py) and built it
+                engines.fail_on(readied)
+            else:
+                with disk.site(name) if name else nullcontext():
+                    chosen.build(config_file, html, epoch, first)
         else:
-            with disk.site(name) if name else nullcontext():
-                chosen.build(config_file, html, epoch, first)
-    else:
-        chosen.build(config_file, html, epoch)
+            chosen.build(config_file, html, epoch)
     laps.lap("engine, other pages")
     if site.print_page is not None:
         try:
@@ -81,6 +82,11 @@ def build(
     verify_site(html)
     laps.lap("third-party check")
     return html
+
+
+def _size(site: Site) -> int:
+    """About the bytes of the project written for ``site``."""
+    return sum(len(text) * 2 for text in site.pages.values()) + sum(len(data) for data in site.files.values())
 
 
 def generate(site: Site, folder: Path, base_config: Path, engine: str) -> Path:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.builder import FirstPage, Laps
+from generator.builder import FirstPage, Laps, scratch
 from generator.pipeline import Warm, build_client
 from generator.preview.watch import Batch, Watcher
 from generator.project.check import ProjectResult, check_project, load_catalog
@@ -32,7 +32,8 @@ class Preview:
 
     def __init__(self, repo: Path, slug: str) -> None:
         self.repo, self.slug = repo, slug
-        self.out = Path(tempfile.mkdtemp(prefix="handbook-serve-"))
+        # in memory where there is room (builder/scratch.py): a rebuild writes the whole site
+        self.out = scratch.make("serve") or Path(tempfile.mkdtemp(prefix=f"handbook-serve-{os.getpid()}-"))
         self.version = 0  # goes up whenever what the browser shows changes
         self.errors: list[str] = []
         self.changed = threading.Condition()  # notified with every new version, and on stop
