@@ -21,7 +21,9 @@ import watchfiles
 from generator import layout
 
 PACKAGE = Path(__file__).resolve().parent.parent  # generator/
-STEP_MS = 20  # quiet time after the last event of a save before the batch goes to the build
+STEP_MS = (
+    5  # quiet time after the last event of a save before the batch goes to the build (watchfiles waits 1 to 2 steps)
+)
 
 
 @dataclass(frozen=True)
