@@ -131,3 +131,43 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+# in the helper (its stdout is this probe's): whether the copy that rendered the last pages answered
+SPLIT = """
+from generator.builder.fastpaths import halves
+answer = halves._Split.answer
+def told(self):
+    first = not self.asked
+    reply = answer(self)
+    if first:
+        print('copy answered', reply is not None, len(self.theirs), flush=True)
+    return reply
+halves._Split.answer = told
+"""
+
+
+@needs_cores
+def test_the_helper_renders_the_pages_with_a_copy_and_the_files_are_the_same(tmp_path: Path) -> None:
+    """fastpaths/halves.py: a forked copy of the helper renders the last pages; same files."""
+    repo = make_repo(tmp_path, {"one": MINIMAL, "two": MINIMAL.replace("Beispiel AG", "Zwei AG")})
+    lines = probe(repo, "alone", "one", patch=SPLIT)
+    copied = [line for line in lines if line.startswith("copy answered")]
+    assert len(copied) == 1 and copied[0].startswith("copy answered True") and int(copied[0].split()[-1]) >= 5
+    assert "['built'] [True] False" in lines
+    assert probe(repo, "together")[0] == "['built', 'built'] [] False"
+    alone, together = files(repo / "alone" / "one"), files(repo / "together" / "one")
+    assert alone.keys() == together.keys() and len(alone) > 50
+    assert [name for name in alone if alone[name] != together[name]] == []
+
+
+@needs_cores
+def test_a_copy_that_fails_leaves_its_pages_to_the_helper(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"one": MINIMAL, "two": MINIMAL.replace("Beispiel AG", "Zwei AG")})
+    failing = SPLIT + "halves._copy = lambda *args: os._exit(3)\n"  # the copy ends before it renders anything
+    lines = probe(repo, "alone", "one", patch=failing)
+    assert [line for line in lines if line.startswith("copy answered")][0].startswith("copy answered False")
+    assert "['built'] [True] False" in lines
+    assert probe(repo, "together")[0] == "['built', 'built'] [] False"
+    alone, together = files(repo / "alone" / "one"), files(repo / "together" / "one")
+    assert alone.keys() == together.keys() and [name for name in alone if alone[name] != together[name]] == []

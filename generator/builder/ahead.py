@@ -11,7 +11,9 @@ process, which builds as it would have without one. No helper on a machine with 
 
 While it waits, the helper also rehearses: a throwaway build of one page with the base
 config, in German and in English, loads the plugins, the Markdown extensions and the theme's
-compiled templates the real build then finds loaded (a rebuild 0.03 s sooner).
+compiled templates the real build then finds loaded (a rebuild 0.03 s sooner). And its build
+puts the site's pages through the theme in two processes (fastpaths/halves.py): the
+machine's two cores are both the helper's then, since this process waits for it.
 
 The helper is forked only where no other thread runs (the command line; not a preview server
 or a test run with threads). It resets SIGINT and SIGTERM to their defaults and closes every
@@ -177,7 +179,16 @@ def _serve(name: str, base_config: Path, requests: int, replies: int) -> None:
         if not isinstance(request, tuple):
             return
         config_file, site_dir, epoch = request
-        messages = engines.api_build("mkdocs", Path(config_file), Path(site_dir), epoch)
+        split = fastpaths.status()["halves"] == "on"  # the pages through the theme in two processes
+        if split:
+            from generator.builder.fastpaths import halves
+        try:
+            messages = engines.api_build(
+                "mkdocs", Path(config_file), Path(site_dir), epoch, halves.prepare if split else None
+            )
+        finally:
+            if split:
+                halves.forget()
     _write(replies, messages)
 
 

@@ -27,6 +27,8 @@ result identical to it; `make bench` compares every page of A and B byte for byt
              and indexes only the pages whose Markdown or HTML changed.
 - firstpage: `serve` writes the page being looked at as soon as every page is converted,
              with the bytes the build writes there a moment later (set per build).
+- halves:    the helper of a one-client build (ahead.py) has a forked copy of itself put
+             the site's last pages through the theme while it does the first ones.
 
 Each replaces private parts of the packages it names in TESTED, and is installed only when
 exactly those versions are installed: for any other release the package's own code runs
@@ -53,6 +55,7 @@ TESTED: dict[str, dict[str, str]] = {
     "anchors": {"mkdocs": "1.6.1", "markdown": "3.11.3", "python": "3.11"},
     "pagecache": {"mkdocs": "1.6.1"},
     "firstpage": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"},
+    "halves": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"},
 }
 _installed = False
 _status: dict[str, str] = {}
