@@ -35,27 +35,34 @@ def _search_plugin(config):
 def prepare(first: FirstPage):
     """A function for engines.api_build: called with the loaded config, it sets the hook."""
 
-    def hook(config, warnings: list[str]) -> None:
-        search = _search_plugin(config)
-        if search is None:
-            return
-        plugins, seen = config.plugins, {}
-        on_nav, on_env = plugins.on_nav, plugins.on_env
+    def write(env, config, files, nav, search) -> None:
+        first.laps.lap("convert pages")
+        if nav is not None:
+            _write(first, env, config, files, nav, search)
 
-        def nav_event(nav, **kwargs):
-            seen["nav"] = nav = on_nav(nav, **kwargs)
-            return nav
+    return lambda config, warnings: when_converted(config, warnings, write)
 
-        def env_event(env, *, config, files):
-            env = on_env(env, config=config, files=files)
-            first.laps.lap("convert pages")
-            if "nav" in seen and not warnings:  # a site with a warning fails: nothing of it is shown
-                _write(first, env, config, files, seen["nav"], search)
-            return env
 
-        plugins.on_nav, plugins.on_env = nav_event, env_event
+def when_converted(config, warnings: list[str], then) -> None:
+    """Call ``then(env, config, files, nav, search)`` once every page is converted (MkDocs' ``env``
+    event), with ``nav`` None when the build has a warning already (it fails: nothing of it is
+    shown or hurried); nothing is called unless Material's search is the only plugin."""
+    search = _search_plugin(config)
+    if search is None:
+        return
+    plugins, seen = config.plugins, {}
+    on_nav, on_env = plugins.on_nav, plugins.on_env
 
-    return hook
+    def nav_event(nav, **kwargs):
+        seen["nav"] = nav = on_nav(nav, **kwargs)
+        return nav
+
+    def env_event(env, *, config, files):
+        env = on_env(env, config=config, files=files)
+        then(env, config, files, None if warnings else seen.get("nav"), search)
+        return env
+
+    plugins.on_nav, plugins.on_env = nav_event, env_event
 
 
 def _write(first: FirstPage, env, config, files, nav, search) -> None:

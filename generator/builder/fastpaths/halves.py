@@ -25,7 +25,7 @@ import mkdocs.commands.build as mkdocs_build
 from mkdocs.structure.files import InclusionLevel
 
 from generator.builder.fastpaths import disk
-from generator.builder.fastpaths.firstpage import _search_plugin
+from generator.builder.fastpaths.firstpage import when_converted
 
 SHARE = 0.55  # the copy's part of the pages: this process copies the theme's files and writes 404.html first
 FEWEST = 6  # a site with fewer pages is not worth a fork
@@ -70,23 +70,14 @@ _pending: _Split | None = None
 
 def prepare(config, warnings: list[str]) -> None:
     """For engines.api_build: split this build's pages when they are converted."""
-    search = _search_plugin(config)
-    if search is None or not hasattr(os, "fork"):
+    if not hasattr(os, "fork"):
         return
-    plugins, seen = config.plugins, {}
-    on_nav, on_env = plugins.on_nav, plugins.on_env
 
-    def nav_event(nav, **kwargs):
-        seen["nav"] = nav = on_nav(nav, **kwargs)
-        return nav
+    def split(env, config, files, nav, search) -> None:
+        if nav is not None:
+            _fork(config, files, nav, env, search, warnings)
 
-    def env_event(env, *, config, files):
-        env = on_env(env, config=config, files=files)
-        if "nav" in seen and not warnings:  # a site with a warning fails: no need to hurry it
-            _fork(config, files, seen["nav"], env, search, warnings)
-        return env
-
-    plugins.on_nav, plugins.on_env = nav_event, env_event
+    when_converted(config, warnings, split)
 
 
 def _fork(config, files, nav, env, search, warnings: list[str]) -> None:
