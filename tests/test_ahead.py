@@ -8,6 +8,7 @@ the build to the process itself, and that no helper outlives its build.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -48,8 +49,8 @@ for outcome in run.outcomes:
 """
 
 
-def probe(repo: Path, out: str, *slugs: str, patch: str = "") -> list[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+def probe(repo: Path, out: str, *slugs: str, patch: str = "", cache: Path | None = None) -> list[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **({"XDG_CACHE_HOME": str(cache)} if cache else {})}
     script = PROBE.format(patch=patch)
     done = subprocess.run(
         [sys.executable, "-c", script, out, *slugs], cwd=repo, env=env, capture_output=True, text=True, timeout=300
@@ -147,18 +148,45 @@ halves._Split.answer = told
 """
 
 
+# what fastpaths/disk.py keeps of each site in the private cache: kind -> its keys, by file
+KEPT = """
+import json
+from generator import keep
+from generator.builder.fastpaths import disk
+keep.enable()
+folder = disk.SITES._where()[0]
+out = {}
+for file in sorted(folder.iterdir()):
+    data = disk.SITES.get(file.name.removesuffix(keep.SUFFIX))
+    out[file.name] = {kind: sorted(entries) for kind, entries in json.loads(data).items()}
+print(json.dumps(out))
+"""
+
+
+def kept(cache: Path) -> dict:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run([sys.executable, "-c", KEPT], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 @needs_cores
 def test_the_helper_renders_the_pages_with_a_copy_and_the_files_are_the_same(tmp_path: Path) -> None:
-    """fastpaths/halves.py: a forked copy of the helper renders the last pages; same files."""
+    """fastpaths/halves.py: a forked copy of the helper renders the last pages; same files, and
+    the private cache keeps the same of the site as after a build without the copy."""
     repo = make_repo(tmp_path, {"one": MINIMAL, "two": MINIMAL.replace("Beispiel AG", "Zwei AG")})
-    lines = probe(repo, "alone", "one", patch=SPLIT)
+    lines = probe(repo, "alone", "one", patch=SPLIT, cache=tmp_path / "c1")
     copied = [line for line in lines if line.startswith("copy answered")]
     assert len(copied) == 1 and copied[0].startswith("copy answered True") and int(copied[0].split()[-1]) >= 5
     assert "['built'] [True] False" in lines
-    assert probe(repo, "together")[0] == "['built', 'built'] [] False"
+    assert probe(repo, "together", cache=tmp_path / "c2")[0] == "['built', 'built'] [] False"
     alone, together = files(repo / "alone" / "one"), files(repo / "together" / "one")
     assert alone.keys() == together.keys() and len(alone) > 50
     assert [name for name in alone if alone[name] != together[name]] == []
+    one, both = kept(tmp_path / "c1"), kept(tmp_path / "c2")
+    assert len(one) == 1 and len(both) == 2
+    ((name, site),) = one.items()
+    assert set(site) == {"page", "sections"} and site == both[name]
 
 
 @needs_cores

@@ -6,7 +6,7 @@ another, about half of its build. So once every page is converted (MkDocs' ``env
 event), it forks: the copy renders and writes the last pages of the site while this process
 copies the theme's files and renders the first ones. The copy then sends back what
 rendering its pages left behind that the rest of the build reads (their search index
-entries, page by page; the search sections it parsed, for the private cache; MkDocs'
+entries, page by page; what the private cache is to keep of them (fastpaths/disk.py); MkDocs'
 warnings) and ends. This process puts those entries exactly where its own rendering of
 those pages would have put them and goes on as before, so the same files come out. If the
 copy fails or is gone, this process renders those pages itself.
@@ -60,8 +60,9 @@ class _Split:
             self.reply = reply if isinstance(reply, dict) else None
             if self.reply is not None:
                 self.warnings.extend(self.reply["warnings"])
-                for key, value in self.reply["sections"].items():
-                    disk.record("search", key, value)
+                for kind, entries in self.reply["kept"].items():
+                    for key, value in entries.items():
+                        disk.record(kind, key, value)
         return self.reply
 
 
@@ -114,14 +115,14 @@ def _copy(parent: int, send: int, theirs, config, doc_files, nav, env, search, w
     index = search.search_index.entries
     entries: dict[str, list] = {}
     before = len(warnings)
-    used = disk._used
-    known = set(used.get("search", {})) if used is not None else set()
+    used = disk._used or {}  # what the private cache keeps of this site: the copy's part goes back too
+    known = {kind: set(entries) for kind, entries in used.items()}
     for file in theirs:
         start = len(index)
         _original(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
         entries[file.src_uri] = index[start:]
-    sections = {k: v for k, v in (used or {}).get("search", {}).items() if k not in known}
-    ahead._write(send, {"entries": entries, "sections": sections, "warnings": warnings[before:]})
+    kept = {kind: {k: v for k, v in got.items() if k not in known.get(kind, ())} for kind, got in used.items()}
+    ahead._write(send, {"entries": entries, "kept": kept, "warnings": warnings[before:]})
 
 
 def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
