@@ -307,6 +307,32 @@ def test_search_parser_splits_pages_like_materials(example_site: Path) -> None:
     assert read >= len(pages) > 60  # the content of every page was read by the tokens
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<h2 id="a">A</h2><p>no attribute of the kind</p>',
+        '<h2 id="a" data-search-exclude="x">A</h2><p data-search-boost="2">b</p>',
+        '<p>data-search-exclude="text, not an attribute" and data-search-</p>',
+    ],
+)
+def test_search_page_context_strips_like_materials(content: str) -> None:
+    """fastpaths/search.py's on_page_context: the same index entries and the same page content."""
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    results = []
+    for method in (search.STOCK_CONTEXT, search.on_page_context):
+        index = SearchIndex()
+        index.entries = []
+        page = SimpleNamespace(content=content, meta={}, toc=[], url="p/", title="P", file=None)
+        index.add_entry_from_context = lambda page, index=index: index.entries.append(page.content)
+        plugin = SimpleNamespace(config=SimpleNamespace(enabled=True), search_index=index)
+        method(plugin, {}, page=page, config=None, nav=None)
+        results.append((index.entries, page.content))
+    assert results[0] == results[1]
+
+
 def test_search_parser_splits_generated_html_like_materials() -> None:
     found = read = 0
     for html in texts(SEARCH_PIECES, 3000, seed=13) + [nested_html(random.Random(i)) for i in range(1500)]:

@@ -30,6 +30,7 @@ script or style, a tag outside the grammar) is fed to html.parser as before.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from html import parser as _stdlib
 from typing import cast
@@ -259,8 +260,24 @@ def add_entry_from_context(self, page) -> None:
             self.create_entry_for_section(section, page.toc, page.url, page)
 
 
+STOCK_CONTEXT = plugin.SearchPlugin.on_page_context
+_DATA_SEARCH = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # Material's, word for word
+
+
+def on_page_context(self, context, *, page, config, nav):
+    """SearchPlugin.on_page_context of Material 9.8, its expression (which starts with an optional space,
+    so Python's re tries it at every position of the page) run only on a page that holds
+    its text: none of a handbook's do."""
+    if not self.config.enabled:
+        return
+    self.search_index.add_entry_from_context(page)
+    if "data-search-" in page.content:
+        page.content = _DATA_SEARCH.sub("", page.content)
+
+
 def install(on: bool = True) -> None:
     """Index pages with this parser in this process (``on=False``: Material's own, for comparisons)."""
     plugin.Parser = Parser if on else STOCK
     plugin.SearchIndex.add_entry_from_context = add_entry_from_context if on else STOCK_ADD
+    plugin.SearchPlugin.on_page_context = on_page_context if on else STOCK_CONTEXT
     _sections.clear()
