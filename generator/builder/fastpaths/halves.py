@@ -27,7 +27,7 @@ from mkdocs.structure.files import InclusionLevel
 from generator.builder.fastpaths import disk
 from generator.builder.fastpaths.firstpage import when_converted
 
-SHARE = 0.55  # the copy's part of the pages: this process copies the theme's files and writes 404.html first
+SHARE = 0.6  # the copy's part of the pages: this process copies the theme's files and writes 404.html first
 FEWEST = 6  # a site with fewer pages is not worth a fork
 _original = mkdocs_build._build_page
 
