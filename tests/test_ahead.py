@@ -137,10 +137,10 @@ def alive(pid: int) -> bool:
 # in the helper (its stdout is this probe's): whether the copy that rendered the last pages answered
 SPLIT = """
 from generator.builder.fastpaths import halves
-answer = halves._Split.answer
+answering = halves._Split.answer
 def told(self):
     first = not self.asked
-    reply = answer(self)
+    reply = answering(self)
     if first:
         print('copy answered', reply is not None, len(self.theirs), flush=True)
     return reply
@@ -199,3 +199,30 @@ def test_a_copy_that_fails_leaves_its_pages_to_the_helper(tmp_path: Path) -> Non
     assert probe(repo, "together")[0] == "['built', 'built'] [] False"
     alone, together = files(repo / "alone" / "one"), files(repo / "together" / "one")
     assert alone.keys() == together.keys() and [name for name in alone if alone[name] != together[name]] == []
+
+
+# the helper's own first page fails while the copy renders the last ones: say the copy's pid
+FAILS_BESIDE = """
+from generator.builder.fastpaths import halves
+rendering = halves._original
+def failing(page, *args, **kwargs):
+    if halves._pending is not None and page.file.src_uri not in halves._pending.theirs:
+        print('copy', halves._pending.pid, flush=True)
+        raise RuntimeError('boom')
+    return rendering(page, *args, **kwargs)
+halves._original = failing
+"""
+
+
+@needs_cores
+def test_a_helper_whose_build_fails_ends_its_copy_and_the_process_builds(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"one": MINIMAL, "two": MINIMAL.replace("Beispiel AG", "Zwei AG")})
+    lines = probe(repo, "alone", "one", patch=FAILS_BESIDE)
+    copy = int(next(line for line in lines if line.startswith("copy ")).split()[1])
+    assert "['built'] [False] False" in lines  # the helper failed: this process built the site
+    deadline = time.monotonic() + 10
+    while alive(copy) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(copy), "the copy outlived its helper"
+    assert probe(repo, "together")[0] == "['built', 'built'] [] False"
+    assert files(repo / "alone" / "one") == files(repo / "together" / "one")

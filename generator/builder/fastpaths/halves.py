@@ -18,6 +18,7 @@ with anything else nothing is split. Used only where ahead.py forks (no other th
 from __future__ import annotations
 
 import os
+import signal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,7 +157,7 @@ def forget() -> None:
         split.asked = True
         os.close(split.pipe)
         try:
-            os.kill(split.pid, 9)
+            os.kill(split.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         _reap(split.pid)
