@@ -21,9 +21,9 @@ import watchfiles
 from generator import layout
 
 PACKAGE = Path(__file__).resolve().parent.parent  # generator/
-STEP_MS = (
-    5  # quiet time after the last event of a save before the batch goes to the build (watchfiles waits 1 to 2 steps)
-)
+# quiet time after the last event of a save before the batch goes to the build (watchfiles
+# waits one to two steps; a save's events, a new file renamed over the old one, come within 1 ms)
+STEP_MS = 5
 
 
 @dataclass(frozen=True)
