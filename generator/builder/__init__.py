@@ -3,9 +3,10 @@
 It takes a Site (render/site.py), writes it as a project the chosen engine builds, builds it
 into a staging folder, checks the result (nothing from a third party), and swaps it in
 whole. Also here: the output folder's safety (output.py), the incremental build's record
-(incremental.py), the room in memory the project is written to (scratch.py), the helper that readies MkDocs on the spare core for a one-client build
-(ahead.py), the fast paths that make many builds in one process cheap (fastpaths/) and the
-CSS, JavaScript and theme overrides every site gets (assets/).
+(incremental.py), the room in memory the project is written to (scratch.py), the helper
+that readies MkDocs on the spare core for a one-client build (ahead.py), the fast paths
+that make many builds in one process cheap (fastpaths/) and the CSS, JavaScript and theme
+overrides every site gets (assets/).
 """
 
 from __future__ import annotations
