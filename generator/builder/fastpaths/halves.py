@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import mkdocs.commands.build as mkdocs_build
@@ -43,7 +43,6 @@ class _Split:
     pipe: int
     reply: dict | None = None
     asked: bool = False
-    done: set[str] = field(default_factory=set)
 
     def answer(self) -> dict | None:
         """The copy's reply (waited for once); None: it failed or is gone."""
@@ -128,14 +127,10 @@ def _copy(parent: int, send: int, theirs, config, doc_files, nav, env, search, w
 
 def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
     """mkdocs.commands.build._build_page, but a page the copy rendered gets its entries only."""
-    global _pending
     split = _pending
     if split is None or split.config is not config or page.file.src_uri not in split.theirs:
         return _original(page, config, doc_files, nav, env, dirty, excluded)
     reply = split.answer()
-    split.done.add(page.file.src_uri)
-    if len(split.done) == len(split.theirs):
-        _pending = None
     if reply is None:  # the copy failed: this process renders the page as it would have
         return _original(page, config, doc_files, nav, env, dirty, excluded)
     split.search.search_index.entries.extend(reply["entries"][page.file.src_uri])
@@ -150,7 +145,8 @@ def _reap(pid: int) -> None:
 
 
 def forget() -> None:
-    """After a build that did not reach the copy's pages (it failed): end the copy."""
+    """After the build (ahead.py): forget its split, and end a copy whose pages the build never
+    reached (it failed before them)."""
     global _pending
     split, _pending = _pending, None
     if split is not None and not split.asked:
